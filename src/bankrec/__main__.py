@@ -1,0 +1,3 @@
+from bankrec.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, column types, the engine, migrations and repositories."""

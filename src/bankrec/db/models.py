@@ -1,0 +1,57 @@
+"""All models, imported together so the metadata is complete."""
+
+from bankrec.db.base import Base
+from bankrec.db.models_ledger import (
+    APPEND_ONLY_TABLES,
+    Application,
+    BankEntryStatus,
+    BankLedgerEntry,
+    CustomerLedgerEntry,
+    DetailedCustomerLedgerEntry,
+    DetailedVendorLedgerEntry,
+    GLEntry,
+    GLRegister,
+    Reversal,
+    Unapplication,
+    VendorLedgerEntry,
+)
+from bankrec.db.models_master import (
+    BankAccount,
+    Company,
+    Currency,
+    Customer,
+    CustomerBankAccount,
+    ExchangeRate,
+    GLAccount,
+    NumberSeries,
+    PaymentTerms,
+    Vendor,
+    VendorBankAccount,
+)
+
+__all__ = [
+    "APPEND_ONLY_TABLES",
+    "Application",
+    "BankAccount",
+    "BankEntryStatus",
+    "BankLedgerEntry",
+    "Base",
+    "Company",
+    "Currency",
+    "Customer",
+    "CustomerBankAccount",
+    "CustomerLedgerEntry",
+    "DetailedCustomerLedgerEntry",
+    "DetailedVendorLedgerEntry",
+    "ExchangeRate",
+    "GLAccount",
+    "GLEntry",
+    "GLRegister",
+    "NumberSeries",
+    "PaymentTerms",
+    "Reversal",
+    "Unapplication",
+    "Vendor",
+    "VendorBankAccount",
+    "VendorLedgerEntry",
+]

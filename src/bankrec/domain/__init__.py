@@ -1,0 +1,1 @@
+"""Pure values and rules: no database, no command line, no terminal output."""

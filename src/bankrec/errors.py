@@ -1,0 +1,83 @@
+"""One error hierarchy. Every class states the rule whose breach it reports.
+
+A ``BankrecError`` is an expected refusal: the command line prints its message on one line and
+exits with status 1. Messages say what happened, where, and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the input a problem sits: a file, and a line or an element in it."""
+
+    source: str
+    line: int | None = None
+    line_end: int | None = None
+    element: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.source]
+        if self.line is not None:
+            if self.line_end is not None and self.line_end != self.line:
+                parts.append(f"lines {self.line}-{self.line_end}")
+            else:
+                parts.append(f"line {self.line}")
+        if self.element:
+            parts.append(self.element)
+        return ": ".join(parts)
+
+
+class BankrecError(Exception):
+    """Base class: an operation was refused; nothing was written."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(f"{location}: {message}" if location else message)
+
+
+class InputError(BankrecError):
+    """Input (a file, an option, a field) is malformed: fix the input and run again."""
+
+
+class NotFoundError(BankrecError):
+    """A referenced record (account, customer, entry, transaction) does not exist."""
+
+
+class BlockedError(BankrecError):
+    """A blocked account, customer, vendor or bank cannot be posted to."""
+
+
+class UnbalancedError(BankrecError):
+    """Every document must balance: its debits equal its credits in the local currency."""
+
+
+class DuplicateDocumentError(BankrecError):
+    """A document number may be posted once; a second posting with it is refused."""
+
+
+class MissingExchangeRateError(BankrecError):
+    """A foreign-currency amount needs an exchange rate dated on or before its posting date."""
+
+
+class ApplicationError(BankrecError):
+    """An application must pair open entries of one party, opposite signs and one currency."""
+
+
+class ReversalError(BankrecError):
+    """Only an unreversed journal transaction whose entries are not applied elsewhere reverses."""
+
+
+class ConflictError(BankrecError):
+    """Another writer changed what this operation depended on; run it again."""
+
+
+class SetupError(BankrecError):
+    """Company setup lacks something this operation needs (an account, a currency)."""
+
+
+class DatabaseError(BankrecError):
+    """The database cannot be opened, or its schema is not at the version this bankrec needs."""

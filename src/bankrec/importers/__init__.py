@@ -1,0 +1,1 @@
+"""Readers that turn files into domain values; no database access."""
