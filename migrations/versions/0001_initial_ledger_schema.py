@@ -101,9 +101,7 @@ def upgrade() -> None:
         sa.Column("last_statement_no", sa.Integer(), nullable=False),
         sa.Column("balance_last_statement_minor", sa.BigInteger(), nullable=False),
         sa.Column("match_tolerance_type", sa.String(length=10), nullable=False),
-        sa.Column(
-            "match_tolerance_value", sa.String(length=40), nullable=False
-        ),
+        sa.Column("match_tolerance_value", sa.String(length=40), nullable=False),
         sa.Column("blocked", sa.Boolean(), nullable=False),
         sa.CheckConstraint(
             "match_tolerance_type IN ('amount', 'percent')",
@@ -134,9 +132,7 @@ def upgrade() -> None:
         sa.Column("payment_discount_credit_account", sa.String(length=20), nullable=True),
         sa.Column("payment_tolerance_debit_account", sa.String(length=20), nullable=True),
         sa.Column("payment_tolerance_credit_account", sa.String(length=20), nullable=True),
-        sa.Column(
-            "payment_tolerance_pct", sa.String(length=40), nullable=False
-        ),
+        sa.Column("payment_tolerance_pct", sa.String(length=40), nullable=False),
         sa.Column("max_payment_tolerance_minor", sa.BigInteger(), nullable=False),
         sa.Column("journal_series", sa.String(length=20), nullable=True),
         sa.CheckConstraint("id = 1", name=op.f("ck_company_singleton")),
@@ -267,6 +263,7 @@ def upgrade() -> None:
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
         sa.Column("amount_lcy_minor", sa.BigInteger(), nullable=False),
         sa.Column("check_no", sa.String(length=20), nullable=True),
+        sa.Column("reversed_entry_no", sa.Integer(), nullable=True),
         sa.Column("bal_account_type", sa.String(length=10), nullable=True),
         sa.Column("bal_account_no", sa.String(length=20), nullable=True),
         sa.Column("posting_date", sa.Date(), nullable=False),
@@ -284,11 +281,19 @@ def upgrade() -> None:
             name=op.f("fk_bank_ledger_entry_currency_code_currency"),
         ),
         sa.ForeignKeyConstraint(
+            ["reversed_entry_no"],
+            ["bank_ledger_entry.entry_no"],
+            name=op.f("fk_bank_ledger_entry_reversed_entry_no_bank_ledger_entry"),
+        ),
+        sa.ForeignKeyConstraint(
             ["transaction_no"],
             ["gl_register.transaction_no"],
             name=op.f("fk_bank_ledger_entry_transaction_no_gl_register"),
         ),
         sa.PrimaryKeyConstraint("entry_no", name=op.f("pk_bank_ledger_entry")),
+        sa.UniqueConstraint(
+            "reversed_entry_no", name=op.f("uq_bank_ledger_entry_reversed_entry_no")
+        ),
     )
     with op.batch_alter_table("bank_ledger_entry", schema=None) as batch_op:
         batch_op.create_index(
@@ -331,6 +336,7 @@ def upgrade() -> None:
         sa.Column("pmt_discount_possible_minor", sa.BigInteger(), nullable=False),
         sa.Column("max_payment_tolerance_minor", sa.BigInteger(), nullable=False),
         sa.Column("party_no", sa.String(length=20), nullable=False),
+        sa.Column("reversed_entry_no", sa.Integer(), nullable=True),
         sa.Column("posting_date", sa.Date(), nullable=False),
         sa.Column("document_type", sa.String(length=15), nullable=True),
         sa.Column("document_no", sa.String(length=35), nullable=False),
@@ -346,11 +352,19 @@ def upgrade() -> None:
             ["party_no"], ["customer.no"], name=op.f("fk_customer_ledger_entry_party_no_customer")
         ),
         sa.ForeignKeyConstraint(
+            ["reversed_entry_no"],
+            ["customer_ledger_entry.entry_no"],
+            name=op.f("fk_customer_ledger_entry_reversed_entry_no_customer_ledger_entry"),
+        ),
+        sa.ForeignKeyConstraint(
             ["transaction_no"],
             ["gl_register.transaction_no"],
             name=op.f("fk_customer_ledger_entry_transaction_no_gl_register"),
         ),
         sa.PrimaryKeyConstraint("entry_no", name=op.f("pk_customer_ledger_entry")),
+        sa.UniqueConstraint(
+            "reversed_entry_no", name=op.f("uq_customer_ledger_entry_reversed_entry_no")
+        ),
     )
     with op.batch_alter_table("customer_ledger_entry", schema=None) as batch_op:
         batch_op.create_index(
@@ -363,8 +377,12 @@ def upgrade() -> None:
             "uq_customer_ledger_entry_document",
             ["document_type", "document_no"],
             unique=True,
-            sqlite_where=sa.text("document_type IN ('invoice', 'credit-memo')"),
-            postgresql_where=sa.text("document_type IN ('invoice', 'credit-memo')"),
+            sqlite_where=sa.text(
+                "document_type IN ('invoice', 'credit-memo') AND reversed_entry_no IS NULL"
+            ),
+            postgresql_where=sa.text(
+                "document_type IN ('invoice', 'credit-memo') AND reversed_entry_no IS NULL"
+            ),
         )
 
     op.create_table(
@@ -463,6 +481,7 @@ def upgrade() -> None:
         sa.Column("pmt_discount_possible_minor", sa.BigInteger(), nullable=False),
         sa.Column("max_payment_tolerance_minor", sa.BigInteger(), nullable=False),
         sa.Column("party_no", sa.String(length=20), nullable=False),
+        sa.Column("reversed_entry_no", sa.Integer(), nullable=True),
         sa.Column("posting_date", sa.Date(), nullable=False),
         sa.Column("document_type", sa.String(length=15), nullable=True),
         sa.Column("document_no", sa.String(length=35), nullable=False),
@@ -478,11 +497,19 @@ def upgrade() -> None:
             ["party_no"], ["vendor.no"], name=op.f("fk_vendor_ledger_entry_party_no_vendor")
         ),
         sa.ForeignKeyConstraint(
+            ["reversed_entry_no"],
+            ["vendor_ledger_entry.entry_no"],
+            name=op.f("fk_vendor_ledger_entry_reversed_entry_no_vendor_ledger_entry"),
+        ),
+        sa.ForeignKeyConstraint(
             ["transaction_no"],
             ["gl_register.transaction_no"],
             name=op.f("fk_vendor_ledger_entry_transaction_no_gl_register"),
         ),
         sa.PrimaryKeyConstraint("entry_no", name=op.f("pk_vendor_ledger_entry")),
+        sa.UniqueConstraint(
+            "reversed_entry_no", name=op.f("uq_vendor_ledger_entry_reversed_entry_no")
+        ),
     )
     with op.batch_alter_table("vendor_ledger_entry", schema=None) as batch_op:
         batch_op.create_index(
@@ -495,8 +522,12 @@ def upgrade() -> None:
             "uq_vendor_ledger_entry_document",
             ["document_type", "document_no"],
             unique=True,
-            sqlite_where=sa.text("document_type IN ('invoice', 'credit-memo')"),
-            postgresql_where=sa.text("document_type IN ('invoice', 'credit-memo')"),
+            sqlite_where=sa.text(
+                "document_type IN ('invoice', 'credit-memo') AND reversed_entry_no IS NULL"
+            ),
+            postgresql_where=sa.text(
+                "document_type IN ('invoice', 'credit-memo') AND reversed_entry_no IS NULL"
+            ),
         )
 
     op.create_table(
@@ -639,8 +670,12 @@ def downgrade() -> None:
     with op.batch_alter_table("vendor_ledger_entry", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_vendor_ledger_entry_document",
-            sqlite_where=sa.text("document_type IN ('invoice', 'credit-memo')"),
-            postgresql_where=sa.text("document_type IN ('invoice', 'credit-memo')"),
+            sqlite_where=sa.text(
+                "document_type IN ('invoice', 'credit-memo') AND reversed_entry_no IS NULL"
+            ),
+            postgresql_where=sa.text(
+                "document_type IN ('invoice', 'credit-memo') AND reversed_entry_no IS NULL"
+            ),
         )
         batch_op.drop_index(batch_op.f("ix_vendor_ledger_entry_transaction_no"))
         batch_op.drop_index(batch_op.f("ix_vendor_ledger_entry_party_no"))
@@ -661,8 +696,12 @@ def downgrade() -> None:
     with op.batch_alter_table("customer_ledger_entry", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_customer_ledger_entry_document",
-            sqlite_where=sa.text("document_type IN ('invoice', 'credit-memo')"),
-            postgresql_where=sa.text("document_type IN ('invoice', 'credit-memo')"),
+            sqlite_where=sa.text(
+                "document_type IN ('invoice', 'credit-memo') AND reversed_entry_no IS NULL"
+            ),
+            postgresql_where=sa.text(
+                "document_type IN ('invoice', 'credit-memo') AND reversed_entry_no IS NULL"
+            ),
         )
         batch_op.drop_index(batch_op.f("ix_customer_ledger_entry_transaction_no"))
         batch_op.drop_index(batch_op.f("ix_customer_ledger_entry_party_no"))

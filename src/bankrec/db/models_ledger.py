@@ -102,6 +102,9 @@ class BankLedgerEntry(DocumentMixin, Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     amount_lcy_minor: Mapped[int] = mapped_column(BigInteger)
     check_no: Mapped[str | None] = mapped_column(String(20))
+    reversed_entry_no: Mapped[int | None] = mapped_column(
+        ForeignKey("bank_ledger_entry.entry_no"), unique=True
+    )
     bal_account_type: Mapped[str | None] = mapped_column(String(10))
     bal_account_no: Mapped[str | None] = mapped_column(String(20))
 
@@ -144,10 +147,15 @@ class PartyEntryMixin(DocumentMixin):
     def party_no(cls) -> Mapped[str]:
         return mapped_column(ForeignKey(f"{cls.party_table}.no"), index=True)
 
+    @declared_attr
+    def reversed_entry_no(cls) -> Mapped[int | None]:
+        """Set on the mirror entry a reversal posts: the entry it reverses."""
+        return mapped_column(ForeignKey(f"{cls.__tablename__}.entry_no"), unique=True)
+
 
 def _unique_document(table: str) -> Index:
-    """Invoices and credit memos are identified by number: one per ledger."""
-    where = text(f"document_type IN ('invoice', 'credit-memo')")
+    """Invoices and credit memos are identified by number: one per ledger (reversals aside)."""
+    where = text("document_type IN ('invoice', 'credit-memo') AND reversed_entry_no IS NULL")
     return Index(
         f"uq_{table}_document",
         "document_type",

@@ -20,8 +20,8 @@ def iso_decimals(code: str) -> int | None:
     import iso4217  # imported here: only set-up commands need the table
 
     try:
-        currency = iso4217.Currency(code.lower())
-    except ValueError:
+        currency = iso4217.Currency[code.upper()]
+    except KeyError:
         return None
     exponent = currency.exponent
     return int(exponent) if exponent is not None else None

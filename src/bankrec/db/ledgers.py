@@ -1,0 +1,54 @@
+"""The customer and vendor ledgers share one shape; this maps a party kind to its tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bankrec.db.models import (
+    Customer,
+    CustomerBankAccount,
+    CustomerLedgerEntry,
+    DetailedCustomerLedgerEntry,
+    DetailedVendorLedgerEntry,
+    Vendor,
+    VendorBankAccount,
+    VendorLedgerEntry,
+)
+from bankrec.domain.kinds import AccountType
+
+
+@dataclass(frozen=True)
+class PartyLedger:
+    kind: AccountType
+    party: type[Customer] | type[Vendor]
+    bank_account: type[CustomerBankAccount] | type[VendorBankAccount]
+    entry: type[CustomerLedgerEntry] | type[VendorLedgerEntry]
+    detailed: type[DetailedCustomerLedgerEntry] | type[DetailedVendorLedgerEntry]
+    control_account_field: str
+    """The company setup field naming the G/L account this ledger is summarised on."""
+
+
+CUSTOMERS = PartyLedger(
+    AccountType.CUSTOMER,
+    Customer,
+    CustomerBankAccount,
+    CustomerLedgerEntry,
+    DetailedCustomerLedgerEntry,
+    "receivables_account",
+)
+VENDORS = PartyLedger(
+    AccountType.VENDOR,
+    Vendor,
+    VendorBankAccount,
+    VendorLedgerEntry,
+    DetailedVendorLedgerEntry,
+    "payables_account",
+)
+
+
+def party_ledger(kind: AccountType | str) -> PartyLedger:
+    if kind == AccountType.CUSTOMER:
+        return CUSTOMERS
+    if kind == AccountType.VENDOR:
+        return VENDORS
+    raise ValueError(f"{kind} is not a customer or vendor ledger")

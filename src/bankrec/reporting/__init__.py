@@ -1,0 +1,1 @@
+"""Renderers: turn service results into rich tables or JSON-ready documents."""

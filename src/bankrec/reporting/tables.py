@@ -1,0 +1,72 @@
+"""Rich tables for people. Renderers take a Console so tests can fix its width."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from bankrec.services.ledger_queries import EntryView, TrialBalance
+from bankrec.services.masterdata import Record
+
+_NUMERIC = {"amount", "remaining", "debit", "credit", "balance", "rate", "balance_last_statement"}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def records_table(console: Console, title: str, records: Sequence[Record], columns: Sequence[str]) -> None:
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column.replace("_", " "), justify="right" if column in _NUMERIC else "left")
+    for record in records:
+        table.add_row(*(_cell(record.fields.get(c)) for c in columns))
+    console.print(table)
+    if not records:
+        console.print("(none)")
+
+
+def record_panel(console: Console, title: str, record: Record) -> None:
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for key, value in record.fields.items():
+        table.add_row(key.replace("_", " "), _cell(value))
+    console.print(table)
+
+
+def entries_table(console: Console, ledger: str, entries: Sequence[EntryView]) -> None:
+    table = Table(title=f"{ledger} entries", title_justify="left")
+    for name, justify in (("entry", "right"), ("date", "left"), ("type", "left"), ("document", "left"),
+                          ("account", "left"), ("description", "left"), ("amount", "right"),
+                          ("remaining", "right"), ("cur", "left"), ("open", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for e in entries:
+        table.add_row(
+            str(e.entry_no), e.posting_date.isoformat(), e.document_type, e.document_no, e.account_no,
+            e.description[:40], str(e.amount), _cell(e.remaining_amount), e.currency,
+            ("reversed" if e.reversed else _cell(e.open)),
+        )
+    console.print(table)
+
+
+def trial_balance_table(console: Console, tb: TrialBalance) -> None:
+    heading = f"Trial balance ({tb.currency})" + (f" at {tb.at}" if tb.at else "")
+    table = Table(title=heading, title_justify="left", show_footer=True)
+    table.add_column("account", footer="total")
+    table.add_column("name")
+    table.add_column("debit", justify="right", footer=str(tb.total_debit))
+    table.add_column("credit", justify="right", footer=str(tb.total_credit))
+    table.add_column("balance", justify="right", footer=str(tb.total))
+    for line in tb.lines:
+        table.add_row(line.account_no, line.name, str(line.debit), str(line.credit), str(line.balance))
+    console.print(table)
