@@ -565,7 +565,8 @@ def upgrade() -> None:
         sa.Column("transaction_no", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "entry_type IN ('initial', 'application', 'payment_discount', 'payment_tolerance', 'realized_fx')",
+            "entry_type IN ('initial', 'application', 'payment_discount', "
+            "'payment_tolerance', 'realized_fx')",
             name=op.f("ck_detailed_customer_ledger_entry_entry_type"),
         ),
         sa.ForeignKeyConstraint(
@@ -611,7 +612,8 @@ def upgrade() -> None:
         sa.Column("transaction_no", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "entry_type IN ('initial', 'application', 'payment_discount', 'payment_tolerance', 'realized_fx')",
+            "entry_type IN ('initial', 'application', 'payment_discount', "
+            "'payment_tolerance', 'realized_fx')",
             name=op.f("ck_detailed_vendor_ledger_entry_entry_type"),
         ),
         sa.ForeignKeyConstraint(

@@ -1,3 +1,3 @@
-"""bankrec: bank statement import, payment application and bank reconciliation on an exact ledger."""
+"""bankrec: statement import, payment application and bank reconciliation on an exact ledger."""
 
 __version__ = "0.1.0"

@@ -84,4 +84,6 @@ def emit_json(document: Any) -> None:
     sys.stdout.write("\n")
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Write one JSON document to stdout.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Write one JSON document to stdout."
+)

@@ -29,12 +29,14 @@ def read_text(path: str) -> tuple[str, str]:
         ) from None
 
 
-class DecimalParam(click.ParamType):
+class DecimalParam(click.ParamType[Decimal]):
     """A plain decimal such as ``-1250.50``; floats and exponents are refused."""
 
     name = "amount"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Decimal:
         if isinstance(value, Decimal):
             return value
         from bankrec.domain.money import parse_amount
@@ -45,10 +47,12 @@ class DecimalParam(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class DateParam(click.ParamType):
+class DateParam(click.ParamType[date]):
     name = "date"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
         if isinstance(value, date):
             return value
         try:

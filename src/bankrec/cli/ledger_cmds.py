@@ -40,13 +40,25 @@ def journal_post(app: AppContext, file: str, dry_run: bool, as_json: bool) -> No
 
 
 @click.command()
-@click.option("--ledger", type=click.Choice(["gl", "bank", "customer", "vendor"]), default="gl", show_default=True)
+@click.option(
+    "--ledger",
+    type=click.Choice(["gl", "bank", "customer", "vendor"]),
+    default="gl",
+    show_default=True,
+)
 @click.option("--account", metavar="NO", help="Only this G/L account, bank, customer or vendor.")
 @click.option("--open", "open_only", is_flag=True, help="Only open entries.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many entries.")
 @json_option
 @pass_app
-def entries(app: AppContext, ledger: str, account: str | None, open_only: bool, limit: int | None, as_json: bool) -> None:
+def entries(
+    app: AppContext,
+    ledger: str,
+    account: str | None,
+    open_only: bool,
+    limit: int | None,
+    as_json: bool,
+) -> None:
     """List ledger entries."""
     from bankrec.reporting.documents import entry_document
     from bankrec.reporting.tables import entries_table
@@ -99,11 +111,22 @@ def reverse(app: AppContext, transaction_no: int, yes: bool, as_json: bool) -> N
 
 @click.command()
 @click.argument("entry_no", type=click.IntRange(min=1))
-@click.option("--ledger", type=click.Choice(["customer", "vendor"]), help="Needed only when both ledgers have this entry no.")
-@click.option("--date", "on", type=DATE, help="Posting date of the unapplication (default: the application's).")
+@click.option(
+    "--ledger",
+    type=click.Choice(["customer", "vendor"]),
+    help="Needed only when both ledgers have this entry no.",
+)
+@click.option(
+    "--date",
+    "on",
+    type=DATE,
+    help="Posting date of the unapplication (default: the application's).",
+)
 @json_option
 @pass_app
-def unapply(app: AppContext, entry_no: int, ledger: str | None, on: date | None, as_json: bool) -> None:
+def unapply(
+    app: AppContext, entry_no: int, ledger: str | None, on: date | None, as_json: bool
+) -> None:
     """Undo the latest application of a customer or vendor entry."""
     from bankrec.reporting.documents import correction_document
     from bankrec.services.corrections import unapply_entry

@@ -76,16 +76,26 @@ def _conflict_message(exc: Exception) -> str | None:
 
 @click.group(cls=BankrecGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--db", "db_url", metavar="URL", envvar="BANKREC_DATABASE_URL",
+    "--db",
+    "db_url",
+    metavar="URL",
+    envvar="BANKREC_DATABASE_URL",
     help="SQLAlchemy URL (sqlite:///file.db or postgresql+psycopg://user@host/db). "
     "Default: $BANKREC_DATABASE_URL, else bankrec.db in the per-user data folder.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No notices on stderr.")
-@click.option("--user", "user_option", metavar="NAME", help="Name recorded on postings (default: the OS user).")
+@click.option(
+    "--user",
+    "user_option",
+    metavar="NAME",
+    help="Name recorded on postings (default: the OS user).",
+)
 @click.version_option(__version__, prog_name="bankrec")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, debug: bool, quiet: bool, user_option: str | None) -> None:
+def cli(
+    ctx: click.Context, db_url: str | None, debug: bool, quiet: bool, user_option: str | None
+) -> None:
     """bankrec: an exact double-entry ledger with bank statement import, payment
     application and bank reconciliation."""
     ctx.obj = AppContext(db_url=db_url, debug=debug, quiet=quiet, user_option=user_option)

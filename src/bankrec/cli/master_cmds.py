@@ -22,7 +22,9 @@ def _show(app: AppContext, kind: str, key: str, as_json: bool, title: str) -> No
         record_panel(app.console, f"{title} {key}", record)
 
 
-def _list(app: AppContext, kind: str, as_json: bool, key: str, title: str, columns: tuple[str, ...]) -> None:
+def _list(
+    app: AppContext, kind: str, as_json: bool, key: str, title: str, columns: tuple[str, ...]
+) -> None:
     from bankrec.reporting.tables import records_table
     from bankrec.services.masterdata import list_records
 
@@ -48,20 +50,39 @@ def gl() -> None:
 @gl.command("add")
 @click.argument("no")
 @click.option("--name", required=True)
-@click.option("--type", "account_type", type=click.Choice(["balance", "income"]), required=True,
-              help="balance: balance sheet; income: income statement.")
-@click.option("--direct-posting/--no-direct-posting", default=True, show_default=True,
-              help="Whether journal lines may post to it directly (not for bank or receivables accounts).")
+@click.option(
+    "--type",
+    "account_type",
+    type=click.Choice(["balance", "income"]),
+    required=True,
+    help="balance: balance sheet; income: income statement.",
+)
+@click.option(
+    "--direct-posting/--no-direct-posting",
+    default=True,
+    show_default=True,
+    help="Whether journal lines may post to it directly (not for bank or receivables accounts).",
+)
 @click.option("--blocked", is_flag=True)
 @json_option
 @pass_app
-def gl_add(app: AppContext, no: str, name: str, account_type: str, direct_posting: bool, blocked: bool, as_json: bool) -> None:
+def gl_add(
+    app: AppContext,
+    no: str,
+    name: str,
+    account_type: str,
+    direct_posting: bool,
+    blocked: bool,
+    as_json: bool,
+) -> None:
     """Add a G/L account, or update the one with this number."""
     from bankrec.domain.kinds import GLAccountType
     from bankrec.services.masterdata import add_gl_account
     from bankrec.services.masterdata_inputs import GLAccountInput
 
-    record = add_gl_account(app.db, GLAccountInput(no, name, GLAccountType(account_type), direct_posting, blocked))
+    record = add_gl_account(
+        app.db, GLAccountInput(no, name, GLAccountType(account_type), direct_posting, blocked)
+    )
     _added(app, record.fields, as_json, "G/L account")
 
 
@@ -70,7 +91,14 @@ def gl_add(app: AppContext, no: str, name: str, account_type: str, direct_postin
 @pass_app
 def gl_list(app: AppContext, as_json: bool) -> None:
     """List G/L accounts."""
-    _list(app, "gl", as_json, "gl_accounts", "G/L accounts", ("no", "name", "type", "direct_posting", "blocked"))
+    _list(
+        app,
+        "gl",
+        as_json,
+        "gl_accounts",
+        "G/L accounts",
+        ("no", "name", "type", "direct_posting", "blocked"),
+    )
 
 
 @gl.command("show")
@@ -92,8 +120,16 @@ def _party_group(kind: str) -> click.Group:
     @group.command("add")
     @click.argument("no")
     @click.option("--name", required=True)
-    @click.option("--iban", "ibans", multiple=True, metavar="IBAN", help="Repeat for several accounts.")
-    @click.option("--account-no", "account_nos", multiple=True, metavar="NO", help="Domestic account number; repeatable.")
+    @click.option(
+        "--iban", "ibans", multiple=True, metavar="IBAN", help="Repeat for several accounts."
+    )
+    @click.option(
+        "--account-no",
+        "account_nos",
+        multiple=True,
+        metavar="NO",
+        help="Domestic account number; repeatable.",
+    )
     @click.option("--address", default="")
     @click.option("--city", default="")
     @click.option("--country", default="", metavar="CC", help="Two-letter ISO country code.")
@@ -101,14 +137,27 @@ def _party_group(kind: str) -> click.Group:
     @click.option("--blocked", is_flag=True)
     @json_option
     @pass_app
-    def add(app: AppContext, no: str, name: str, ibans: tuple[str, ...], account_nos: tuple[str, ...],
-            address: str, city: str, country: str, payment_terms: str | None, blocked: bool, as_json: bool) -> None:
+    def add(
+        app: AppContext,
+        no: str,
+        name: str,
+        ibans: tuple[str, ...],
+        account_nos: tuple[str, ...],
+        address: str,
+        city: str,
+        country: str,
+        payment_terms: str | None,
+        blocked: bool,
+        as_json: bool,
+    ) -> None:
         from bankrec.errors import InputError
         from bankrec.services.masterdata import add_party
         from bankrec.services.masterdata_inputs import PartyInput
 
         try:
-            data = PartyInput(no, name, address, city, country, ibans, account_nos, payment_terms, blocked)
+            data = PartyInput(
+                no, name, address, city, country, ibans, account_nos, payment_terms, blocked
+            )
         except ValueError as exc:
             raise InputError(str(exc)) from None
         _added(app, add_party(app.db, kind, data).fields, as_json, kind)
@@ -119,7 +168,14 @@ def _party_group(kind: str) -> click.Group:
     @json_option
     @pass_app
     def list_(app: AppContext, as_json: bool) -> None:
-        _list(app, kind, as_json, f"{kind}s", f"{title}s", ("no", "name", "city", "country", "ibans", "payment_terms", "blocked"))
+        _list(
+            app,
+            kind,
+            as_json,
+            f"{kind}s",
+            f"{title}s",
+            ("no", "name", "city", "country", "ibans", "payment_terms", "blocked"),
+        )
 
     list_.help = f"List {kind}s."
 
@@ -147,15 +203,27 @@ def bank() -> None:
 @click.argument("no")
 @click.option("--name", required=True)
 @click.option("--currency", required=True, metavar="CODE")
-@click.option("--gl-account", required=True, metavar="GL_NO", help="The G/L account the bank posts to.")
+@click.option(
+    "--gl-account", required=True, metavar="GL_NO", help="The G/L account the bank posts to."
+)
 @click.option("--iban")
 @click.option("--account-no", metavar="NO")
 @click.option("--bic")
 @click.option("--match-tolerance", metavar="2%|0.50", help="Amount tolerance for payment matching.")
 @json_option
 @pass_app
-def bank_add(app: AppContext, no: str, name: str, currency: str, gl_account: str, iban: str | None,
-             account_no: str | None, bic: str | None, match_tolerance: str | None, as_json: bool) -> None:
+def bank_add(
+    app: AppContext,
+    no: str,
+    name: str,
+    currency: str,
+    gl_account: str,
+    iban: str | None,
+    account_no: str | None,
+    bic: str | None,
+    match_tolerance: str | None,
+    as_json: bool,
+) -> None:
     """Add a bank account, or update the one with this number."""
     from bankrec.errors import InputError
     from bankrec.services.masterdata import add_bank
@@ -175,8 +243,14 @@ def bank_add(app: AppContext, no: str, name: str, currency: str, gl_account: str
 @click.option("--match-tolerance", metavar="2%|0.50")
 @json_option
 @pass_app
-def bank_set(app: AppContext, no: str, last_statement_no: int | None, balance_last_statement: Decimal | None,
-             match_tolerance: str | None, as_json: bool) -> None:
+def bank_set(
+    app: AppContext,
+    no: str,
+    last_statement_no: int | None,
+    balance_last_statement: Decimal | None,
+    match_tolerance: str | None,
+    as_json: bool,
+) -> None:
     """Change a bank account's statement fields or match tolerance."""
     from bankrec.reporting.tables import record_panel
     from bankrec.services.masterdata import set_bank
@@ -193,8 +267,23 @@ def bank_set(app: AppContext, no: str, last_statement_no: int | None, balance_la
 @pass_app
 def bank_list(app: AppContext, as_json: bool) -> None:
     """List bank accounts with their balances."""
-    _list(app, "bank", as_json, "banks", "Bank accounts",
-          ("no", "name", "currency", "iban", "gl_account", "balance", "last_statement_no", "balance_last_statement"))
+    _list(
+        app,
+        "bank",
+        as_json,
+        "banks",
+        "Bank accounts",
+        (
+            "no",
+            "name",
+            "currency",
+            "iban",
+            "gl_account",
+            "balance",
+            "last_statement_no",
+            "balance_last_statement",
+        ),
+    )
 
 
 @bank.command("show")
@@ -213,11 +302,15 @@ def rate() -> None:
 
 @rate.command("add")
 @click.argument("currency")
-@click.option("--date", "starting_date", type=DATE, required=True, help="First day the rate applies.")
+@click.option(
+    "--date", "starting_date", type=DATE, required=True, help="First day the rate applies."
+)
 @click.option("--rate", "value", type=DECIMAL, required=True, help="Local currency per 1 unit.")
 @json_option
 @pass_app
-def rate_add(app: AppContext, currency: str, starting_date: date, value: Decimal, as_json: bool) -> None:
+def rate_add(
+    app: AppContext, currency: str, starting_date: date, value: Decimal, as_json: bool
+) -> None:
     """Add an exchange rate, or replace the one of that currency and date."""
     from bankrec.errors import InputError
     from bankrec.services.masterdata import add_rate
@@ -231,7 +324,10 @@ def rate_add(app: AppContext, currency: str, starting_date: date, value: Decimal
     if as_json:
         emit_json(record.fields)
     else:
-        click.echo(f"rate {record.fields['currency']} from {record.fields['date']}: {record.fields['rate']}")
+        click.echo(
+            f"rate {record.fields['currency']} from {record.fields['date']}: "
+            f"{record.fields['rate']}"
+        )
 
 
 @rate.command("list")
@@ -264,7 +360,10 @@ def load(app: AppContext, file: str, as_json: bool) -> None:
     if as_json:
         emit_json({"source": summary.source, "loaded": summary.counts})
     else:
-        click.echo(f"loaded {source}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.counts.items()))
+        click.echo(
+            f"loaded {source}: "
+            + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.counts.items())
+        )
 
 
 COMMANDS = (gl, customer, vendor, bank, rate, load)

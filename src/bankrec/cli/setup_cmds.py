@@ -12,8 +12,14 @@ from bankrec.cli.inputs import DECIMAL
 
 @click.command()
 @click.option("--demo", is_flag=True, help="Load the demo company from examples/.")
-@click.option("--currency", "currency", default="EUR", show_default=True, metavar="CODE",
-              help="Local currency of a new company.")
+@click.option(
+    "--currency",
+    "currency",
+    default="EUR",
+    show_default=True,
+    metavar="CODE",
+    help="Local currency of a new company.",
+)
 @json_option
 @pass_app
 def init(app: AppContext, demo: bool, currency: str, as_json: bool) -> None:
@@ -22,23 +28,36 @@ def init(app: AppContext, demo: bool, currency: str, as_json: bool) -> None:
 
     result = initialise(app.db, currency, demo, app.user)
     if as_json:
-        emit_json({
-            "database": result.url, "schema": result.schema, "local_currency": result.local_currency,
-            "demo": result.demo_loaded,
-            "demo_journal": None if result.demo_journal is None else {
-                "transaction_no": result.demo_journal.transaction_no,
-                "lines": result.demo_journal.lines, "entries": result.demo_journal.entries,
-            },
-            "notes": result.notes,
-        })
+        emit_json(
+            {
+                "database": result.url,
+                "schema": result.schema,
+                "local_currency": result.local_currency,
+                "demo": result.demo_loaded,
+                "demo_journal": None
+                if result.demo_journal is None
+                else {
+                    "transaction_no": result.demo_journal.transaction_no,
+                    "lines": result.demo_journal.lines,
+                    "entries": result.demo_journal.entries,
+                },
+                "notes": result.notes,
+            }
+        )
         return
-    click.echo(f"database {result.url} is at schema {result.schema}; local currency {result.local_currency}")
+    click.echo(
+        f"database {result.url} is at schema {result.schema}; "
+        f"local currency {result.local_currency}"
+    )
     if result.demo_loaded is not None:
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in result.demo_loaded.items())
         click.echo(f"demo company loaded: {counts}")
     if result.demo_journal is not None:
         j = result.demo_journal
-        click.echo(f"demo journal posted as transaction {j.transaction_no}: {j.lines} lines, {j.documents} documents")
+        click.echo(
+            f"demo journal posted as transaction {j.transaction_no}: "
+            f"{j.lines} lines, {j.documents} documents"
+        )
     for note in result.notes:
         app.notice(note)
 
@@ -71,10 +90,18 @@ def db_current(app: AppContext, as_json: bool) -> None:
 
     report = schema_report(app.db, with_drift=False)
     if as_json:
-        emit_json({"database": report.url, "current": report.current, "head": report.head,
-                   "up_to_date": report.current == report.head})
+        emit_json(
+            {
+                "database": report.url,
+                "current": report.current,
+                "head": report.head,
+                "up_to_date": report.current == report.head,
+            }
+        )
     else:
-        click.echo(f"database {report.url}: schema {report.current or 'none'} (newest {report.head})")
+        click.echo(
+            f"database {report.url}: schema {report.current or 'none'} (newest {report.head})"
+        )
 
 
 @db.command("check")
@@ -87,10 +114,20 @@ def db_check(app: AppContext, as_json: bool) -> None:
 
     report = schema_report(app.db, with_drift=True)
     if as_json:
-        emit_json({"database": report.url, "current": report.current, "head": report.head,
-                   "drift": report.drift, "ok": report.up_to_date})
+        emit_json(
+            {
+                "database": report.url,
+                "current": report.current,
+                "head": report.head,
+                "drift": report.drift,
+                "ok": report.up_to_date,
+            }
+        )
     if report.current != report.head:
-        raise DatabaseError(f"schema {report.current or 'none'} is not the newest ({report.head}); run `bankrec db upgrade`")
+        raise DatabaseError(
+            f"schema {report.current or 'none'} is not the newest ({report.head}); "
+            "run `bankrec db upgrade`"
+        )
     if report.drift:
         raise DatabaseError("the schema differs from the models: " + "; ".join(report.drift))
     if not as_json:
@@ -118,37 +155,61 @@ def company_show(app: AppContext, as_json: bool) -> None:
 
 
 _ACCOUNT_OPTIONS = (
-    "receivables-account", "payables-account", "realized-gains-account", "realized-losses-account",
-    "payment-discount-debit-account", "payment-discount-credit-account",
-    "payment-tolerance-debit-account", "payment-tolerance-credit-account",
+    "receivables-account",
+    "payables-account",
+    "realized-gains-account",
+    "realized-losses-account",
+    "payment-discount-debit-account",
+    "payment-discount-credit-account",
+    "payment-tolerance-debit-account",
+    "payment-tolerance-credit-account",
 )
 
 
 def _account_options(function: click.decorators.FC) -> click.decorators.FC:
     for name in reversed(_ACCOUNT_OPTIONS):
-        function = click.option(f"--{name}", metavar="GL_NO", help=f"G/L account for {name[:-8].replace('-', ' ')}.")(function)
+        function = click.option(
+            f"--{name}", metavar="GL_NO", help=f"G/L account for {name[:-8].replace('-', ' ')}."
+        )(function)
     return function
 
 
 @company.command("set")
 @click.option("--name", help="Company name.")
 @_account_options
-@click.option("--payment-tolerance-pct", type=DECIMAL, help="Payment tolerance in percent of a document.")
-@click.option("--max-payment-tolerance", type=DECIMAL, help="Largest payment tolerance, local currency.")
-@click.option("--journal-series", metavar="CODE", help="Number series for journal lines without a document no.")
+@click.option(
+    "--payment-tolerance-pct", type=DECIMAL, help="Payment tolerance in percent of a document."
+)
+@click.option(
+    "--max-payment-tolerance", type=DECIMAL, help="Largest payment tolerance, local currency."
+)
+@click.option(
+    "--journal-series",
+    metavar="CODE",
+    help="Number series for journal lines without a document no.",
+)
 @json_option
 @pass_app
-def company_set(app: AppContext, name: str | None, payment_tolerance_pct: Decimal | None,
-                max_payment_tolerance: Decimal | None, journal_series: str | None, as_json: bool,
-                **accounts: str | None) -> None:
+def company_set(
+    app: AppContext,
+    /,
+    name: str | None,
+    payment_tolerance_pct: Decimal | None,
+    max_payment_tolerance: Decimal | None,
+    journal_series: str | None,
+    as_json: bool,
+    **accounts: str | None,
+) -> None:
     """Change company setup fields; the others stay as they are."""
     from bankrec.reporting.tables import record_panel
     from bankrec.services.masterdata import set_company
     from bankrec.services.masterdata_inputs import CompanyInput
 
     data = CompanyInput(
-        name=name, accounts={k: v for k, v in accounts.items() if v},
-        payment_tolerance_pct=payment_tolerance_pct, max_payment_tolerance=max_payment_tolerance,
+        name=name,
+        accounts={k: v for k, v in accounts.items() if v},
+        payment_tolerance_pct=payment_tolerance_pct,
+        max_payment_tolerance=max_payment_tolerance,
         journal_series=journal_series,
     )
     record = set_company(app.db, data)
@@ -165,11 +226,15 @@ def currency() -> None:
 
 @currency.command("add")
 @click.argument("code")
-@click.option("--decimals", type=click.IntRange(0, 4), help="Minor-unit decimals (default: ISO 4217).")
+@click.option(
+    "--decimals", type=click.IntRange(0, 4), help="Minor-unit decimals (default: ISO 4217)."
+)
 @click.option("--name", default="", help="Display name.")
 @json_option
 @pass_app
-def currency_add(app: AppContext, code: str, decimals: int | None, name: str, as_json: bool) -> None:
+def currency_add(
+    app: AppContext, code: str, decimals: int | None, name: str, as_json: bool
+) -> None:
     """Add a currency or change its name or decimals."""
     from bankrec.services.masterdata import add_currency
 

@@ -108,9 +108,7 @@ def live_applications(
         return []
     touched = (
         select(ledger.detailed.application_id)
-        .where(
-            ledger.detailed.entry_no.in_(entry_nos), ledger.detailed.application_id.is_not(None)
-        )
+        .where(ledger.detailed.entry_no.in_(entry_nos), ledger.detailed.application_id.is_not(None))
         .scalar_subquery()
     )
     query = (
@@ -126,7 +124,9 @@ def live_applications(
     return list(session.scalars(query))
 
 
-def application_entry_nos(session: Session, ledger: PartyLedger, application: Application) -> set[int]:
+def application_entry_nos(
+    session: Session, ledger: PartyLedger, application: Application
+) -> set[int]:
     rows = session.scalars(
         select(ledger.detailed.entry_no).where(ledger.detailed.application_id == application.id)
     )

@@ -14,16 +14,18 @@ from bankrec.db.models import (
     VendorBankAccount,
     VendorLedgerEntry,
 )
+from bankrec.db.models_ledger import DetailedEntryMixin, PartyEntryMixin
+from bankrec.db.models_master import PartyBankAccountMixin, PartyMixin
 from bankrec.domain.kinds import AccountType
 
 
 @dataclass(frozen=True)
 class PartyLedger:
     kind: AccountType
-    party: type[Customer] | type[Vendor]
-    bank_account: type[CustomerBankAccount] | type[VendorBankAccount]
-    entry: type[CustomerLedgerEntry] | type[VendorLedgerEntry]
-    detailed: type[DetailedCustomerLedgerEntry] | type[DetailedVendorLedgerEntry]
+    party: type[PartyMixin]
+    bank_account: type[PartyBankAccountMixin]
+    entry: type[PartyEntryMixin]
+    detailed: type[DetailedEntryMixin]
     control_account_field: str
     """The company setup field naming the G/L account this ledger is summarised on."""
 

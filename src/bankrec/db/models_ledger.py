@@ -9,6 +9,7 @@ from rows appended later, never written over.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -116,9 +117,7 @@ class BankEntryStatus(Base):
     """
 
     __tablename__ = "bank_entry_status"
-    __table_args__ = (
-        CheckConstraint("status IN ('open', 'applied', 'closed')", name="status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('open', 'applied', 'closed')", name="status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_no: Mapped[int] = mapped_column(ForeignKey("bank_ledger_entry.entry_no"), index=True)
@@ -131,6 +130,10 @@ class BankEntryStatus(Base):
 
 class PartyEntryMixin(DocumentMixin):
     """A customer or vendor ledger entry. Its remaining amount is the sum of its detailed rows."""
+
+    if TYPE_CHECKING:  # mapped subclasses accept their columns as keywords
+
+        def __init__(self, **kw: Any) -> None: ...
 
     party_table: str
 
@@ -150,7 +153,8 @@ class PartyEntryMixin(DocumentMixin):
     @declared_attr
     def reversed_entry_no(cls) -> Mapped[int | None]:
         """Set on the mirror entry a reversal posts: the entry it reverses."""
-        return mapped_column(ForeignKey(f"{cls.__tablename__}.entry_no"), unique=True)
+        table = cls.__tablename__  # type: ignore[attr-defined]  # each mapped subclass sets it
+        return mapped_column(ForeignKey(f"{table}.entry_no"), unique=True)
 
 
 def _unique_document(table: str) -> Index:
@@ -180,6 +184,10 @@ class VendorLedgerEntry(PartyEntryMixin, Base):
 
 class DetailedEntryMixin:
     """One change of a customer or vendor entry's remaining amount."""
+
+    if TYPE_CHECKING:  # mapped subclasses accept their columns as keywords
+
+        def __init__(self, **kw: Any) -> None: ...
 
     entry_table: str
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -38,7 +39,7 @@ class Currency(Base):
 
 
 class ExchangeRate(Base):
-    """How many units of local currency one unit of ``currency_code`` buys from ``starting_date``."""
+    """Units of local currency that one unit of ``currency_code`` buys from ``starting_date``."""
 
     __tablename__ = "exchange_rate"
     __table_args__ = (UniqueConstraint("currency_code", "starting_date"),)
@@ -97,6 +98,10 @@ class PaymentTerms(Base):
 class PartyMixin:
     """Fields shared by customers and vendors."""
 
+    if TYPE_CHECKING:  # mapped subclasses accept their columns as keywords
+
+        def __init__(self, **kw: Any) -> None: ...
+
     no: Mapped[str] = mapped_column(CODE, primary_key=True)
     name: Mapped[str] = mapped_column(NAME)
     address: Mapped[str] = mapped_column(NAME, default="")
@@ -116,6 +121,10 @@ class Vendor(PartyMixin, Base):
 
 class PartyBankAccountMixin:
     """One of a party's bank accounts: an IBAN, or a domestic account number, or both."""
+
+    if TYPE_CHECKING:  # mapped subclasses accept their columns as keywords
+
+        def __init__(self, **kw: Any) -> None: ...
 
     party_table: str
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 import bisect
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bankrec.db.base import Base
 from bankrec.db.ledgers import PartyLedger
 from bankrec.db.models import BankAccount, Company, Currency, ExchangeRate, GLAccount
 from bankrec.domain.money import quantize
 from bankrec.errors import SetupError
 
-M = TypeVar("M", bound=Base)
+M = TypeVar("M")
 
 
 def get_company(session: Session) -> Company:
@@ -34,7 +33,7 @@ class LedgerSetup:
         self.company = get_company(session)
         self.decimals = {c.code: c.decimals for c in session.scalars(select(Currency))}
         self._rates: dict[str, tuple[list[date], list[Decimal]]] = {}
-        self._records: dict[tuple[type[Base], str], Base | None] = {}
+        self._records: dict[tuple[type[Any], str], object | None] = {}
 
     @property
     def lcy(self) -> str:

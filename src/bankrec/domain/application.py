@@ -93,10 +93,15 @@ def plan_application(
         shortfall = abs(target.remaining) - abs(change.total)
         if available == 0 and 0 < shortfall <= abs(target.max_tolerance):
             changes[last_index] = EntryChange(
-                change.entry_no, change.applied, change.discount, -_sign(target.remaining) * shortfall
+                change.entry_no,
+                change.applied,
+                change.discount,
+                -_sign(target.remaining) * shortfall,
             )
         elif shortfall == 0 and 0 < available <= abs(target.max_tolerance):
-            all_closed = all(abs(t.remaining) == abs(c.total) for t, c in zip(targets, changes))
+            all_closed = all(
+                abs(t.remaining) == abs(c.total) for t, c in zip(targets, changes, strict=True)
+            )
             if all_closed and amount_limit is None:
                 applying_tolerance = available
     applied_total = sum(abs(c.applied) for c in changes)

@@ -18,7 +18,7 @@ _PLAIN_AMOUNT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 def to_decimal(value: Decimal | int | str) -> Decimal:
     """Return ``value`` as a Decimal; a float (or bool) raises ``TypeError``."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError(f"money must not be a {type(value).__name__}: {value!r}; use a string")
     if isinstance(value, Decimal):
         if not value.is_finite():

@@ -131,7 +131,9 @@ def _parse_row(row: dict[str, str], location: Location) -> JournalLine:
     return JournalLine(
         location=location,
         posting_date=_required(row, "date", location, _parse_date),
-        document_type=DocumentType(_field(row, "document_type", location, _choice(DocumentType)) or ""),
+        document_type=DocumentType(
+            _field(row, "document_type", location, _choice(DocumentType)) or ""
+        ),
         document_no=text("document_no"),
         external_document_no=text("external_document_no"),
         account_type=AccountType(_required(row, "account_type", location, _choice(AccountType))),
@@ -146,4 +148,3 @@ def _parse_row(row: dict[str, str], location: Location) -> JournalLine:
         pmt_discount_date=_field(row, "pmt_discount_date", location, _parse_date),
         pmt_discount_amount=_field(row, "pmt_discount_amount", location, parse_amount),
     )
-

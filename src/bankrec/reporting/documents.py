@@ -39,8 +39,14 @@ def trial_balance_document(tb: TrialBalance) -> dict[str, Any]:
         "at": tb.at,
         "currency": tb.currency,
         "lines": [
-            {"account_no": line.account_no, "name": line.name, "type": line.account_type,
-             "debit": line.debit, "credit": line.credit, "balance": line.balance}
+            {
+                "account_no": line.account_no,
+                "name": line.name,
+                "type": line.account_type,
+                "debit": line.debit,
+                "credit": line.credit,
+                "balance": line.balance,
+            }
             for line in tb.lines
         ],
         "total_debit": tb.total_debit,

@@ -24,10 +24,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def records_table(console: Console, title: str, records: Sequence[Record], columns: Sequence[str]) -> None:
+def records_table(
+    console: Console, title: str, records: Sequence[Record], columns: Sequence[str]
+) -> None:
     table = Table(title=title, title_justify="left")
     for column in columns:
-        table.add_column(column.replace("_", " "), justify="right" if column in _NUMERIC else "left")
+        table.add_column(
+            column.replace("_", " "), justify="right" if column in _NUMERIC else "left"
+        )
     for record in records:
         table.add_row(*(_cell(record.fields.get(c)) for c in columns))
     console.print(table)
@@ -46,14 +50,30 @@ def record_panel(console: Console, title: str, record: Record) -> None:
 
 def entries_table(console: Console, ledger: str, entries: Sequence[EntryView]) -> None:
     table = Table(title=f"{ledger} entries", title_justify="left")
-    for name, justify in (("entry", "right"), ("date", "left"), ("type", "left"), ("document", "left"),
-                          ("account", "left"), ("description", "left"), ("amount", "right"),
-                          ("remaining", "right"), ("cur", "left"), ("open", "left")):
+    for name, justify in (
+        ("entry", "right"),
+        ("date", "left"),
+        ("type", "left"),
+        ("document", "left"),
+        ("account", "left"),
+        ("description", "left"),
+        ("amount", "right"),
+        ("remaining", "right"),
+        ("cur", "left"),
+        ("open", "left"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for e in entries:
         table.add_row(
-            str(e.entry_no), e.posting_date.isoformat(), e.document_type, e.document_no, e.account_no,
-            e.description[:40], str(e.amount), _cell(e.remaining_amount), e.currency,
+            str(e.entry_no),
+            e.posting_date.isoformat(),
+            e.document_type,
+            e.document_no,
+            e.account_no,
+            e.description[:40],
+            str(e.amount),
+            _cell(e.remaining_amount),
+            e.currency,
             ("reversed" if e.reversed else _cell(e.open)),
         )
     console.print(table)
@@ -68,5 +88,7 @@ def trial_balance_table(console: Console, tb: TrialBalance) -> None:
     table.add_column("credit", justify="right", footer=str(tb.total_credit))
     table.add_column("balance", justify="right", footer=str(tb.total))
     for line in tb.lines:
-        table.add_row(line.account_no, line.name, str(line.debit), str(line.credit), str(line.balance))
+        table.add_row(
+            line.account_no, line.name, str(line.debit), str(line.credit), str(line.balance)
+        )
     console.print(table)

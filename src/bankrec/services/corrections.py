@@ -45,7 +45,11 @@ def reverse_transaction(db: Database, transaction_no: int, user: str) -> Correct
         _check_reversible(session, register)
         setup = LedgerSetup(session)
         writer = TransactionWriter(
-            session, setup, TransactionSource.REVERSAL, user, f"reversal of transaction {transaction_no}"
+            session,
+            setup,
+            TransactionSource.REVERSAL,
+            user,
+            f"reversal of transaction {transaction_no}",
         )
         undone: list[int] = []
         for ledger in (CUSTOMERS, VENDORS):
@@ -54,9 +58,15 @@ def reverse_transaction(db: Database, transaction_no: int, user: str) -> Correct
         _mirror_bank(session, writer, transaction_no)
         for ledger in (CUSTOMERS, VENDORS):
             _mirror_party_entries(session, writer, ledger, transaction_no)
-        session.add(Reversal(transaction_no=transaction_no, reversed_by_transaction_no=writer.transaction_no))
+        session.add(
+            Reversal(
+                transaction_no=transaction_no, reversed_by_transaction_no=writer.transaction_no
+            )
+        )
         session.flush()
-        return CorrectionResult(writer.transaction_no, transaction_no, dict(sorted(writer.counts.items())), undone)
+        return CorrectionResult(
+            writer.transaction_no, transaction_no, dict(sorted(writer.counts.items())), undone
+        )
 
 
 def _check_reversible(session: Session, register: GLRegister) -> None:
@@ -64,12 +74,17 @@ def _check_reversible(session: Session, register: GLRegister) -> None:
     if register.source != TransactionSource.JOURNAL.value:
         raise ReversalError(
             f"transaction {no} is a {register.source} posting; only journal postings reverse"
-            + (" (use `bankrec unapply` to undo an application)" if register.source == "application" else "")
+            + (
+                " (use `bankrec unapply` to undo an application)"
+                if register.source == "application"
+                else ""
+            )
         )
     existing = ledger_repo.reversal_of(session, no)
     if existing is not None:
         raise ReversalError(
-            f"transaction {no} was already reversed by transaction {existing.reversed_by_transaction_no}"
+            f"transaction {no} was already reversed by transaction "
+            f"{existing.reversed_by_transaction_no}"
         )
     reconciled = session.scalars(
         select(BankLedgerEntry.entry_no)
@@ -79,7 +94,8 @@ def _check_reversible(session: Session, register: GLRegister) -> None:
     ).first()
     if reconciled is not None and _bank_status(session, reconciled) != StatementStatus.OPEN:
         raise ReversalError(
-            f"bank entry {reconciled} of transaction {no} is reconciled; undo the reconciliation first"
+            f"bank entry {reconciled} of transaction {no} is reconciled; "
+            "undo the reconciliation first"
         )
 
 
@@ -92,7 +108,9 @@ def _bank_status(session: Session, entry_no: int) -> StatementStatus:
     return StatementStatus(latest) if latest else StatementStatus.OPEN
 
 
-def _party_entries(session: Session, ledger: PartyLedger, transaction_no: int) -> list[PartyEntryMixin]:
+def _party_entries(
+    session: Session, ledger: PartyLedger, transaction_no: int
+) -> list[PartyEntryMixin]:
     return list(
         session.scalars(
             select(ledger.entry)
@@ -110,7 +128,8 @@ def _unapply_own_applications(
     own_apps = list(
         session.scalars(
             select(Application).where(
-                Application.transaction_no == transaction_no, Application.ledger == ledger.kind.value
+                Application.transaction_no == transaction_no,
+                Application.ledger == ledger.kind.value,
             )
         )
     )
@@ -158,7 +177,9 @@ def _mirror_gl(session: Session, writer: TransactionWriter, transaction_no: int)
     )
     for gl in rows:
         writer.gl(
-            gl.gl_account_no, _reversal_doc(gl, gl.posting_date), -gl.amount_minor,
+            gl.gl_account_no,
+            _reversal_doc(gl, gl.posting_date),
+            -gl.amount_minor,
             currency=gl.currency_code,
             source_amount=None if gl.source_amount_minor is None else -gl.source_amount_minor,
         )
@@ -173,10 +194,19 @@ def _mirror_bank(session: Session, writer: TransactionWriter, transaction_no: in
     for entry in rows:
         bank = writer.setup.bank(entry.bank_no)
         assert bank is not None
-        balancing = (entry.bal_account_type, entry.bal_account_no) if entry.bal_account_type and entry.bal_account_no else None
+        balancing = (
+            (entry.bal_account_type, entry.bal_account_no)
+            if entry.bal_account_type and entry.bal_account_no
+            else None
+        )
         writer.bank_entry(
-            bank, _reversal_doc(entry, entry.posting_date), -entry.amount_minor, -entry.amount_lcy_minor,
-            balancing=balancing, check_no=entry.check_no, reversed_entry_no=entry.entry_no,
+            bank,
+            _reversal_doc(entry, entry.posting_date),
+            -entry.amount_minor,
+            -entry.amount_lcy_minor,
+            balancing=balancing,
+            check_no=entry.check_no,
+            reversed_entry_no=entry.entry_no,
         )
 
 
@@ -186,14 +216,21 @@ def _mirror_party_entries(
     """Each original entry gets a mirror entry, and the two are applied to each other."""
     for entry in _party_entries(session, ledger, transaction_no):
         mirror = writer.party_entry(
-            ledger, entry.party_no, _reversal_doc(entry, entry.posting_date),
-            PartyAmounts(currency=entry.currency_code, amount=-entry.amount_minor,
-                         amount_lcy=-entry.amount_lcy_minor),
+            ledger,
+            entry.party_no,
+            _reversal_doc(entry, entry.posting_date),
+            PartyAmounts(
+                currency=entry.currency_code,
+                amount=-entry.amount_minor,
+                amount_lcy=-entry.amount_lcy_minor,
+            ),
             reversed_entry_no=entry.entry_no,
         )
         app = Application(
-            ledger=ledger.kind.value, applying_entry_no=mirror.entry_no,
-            posting_date=entry.posting_date, transaction_no=writer.transaction_no,
+            ledger=ledger.kind.value,
+            applying_entry_no=mirror.entry_no,
+            posting_date=entry.posting_date,
+            transaction_no=writer.transaction_no,
         )
         session.add(app)
         session.flush()
@@ -201,7 +238,15 @@ def _mirror_party_entries(
             (entry.entry_no, -entry.amount_minor, -entry.amount_lcy_minor),
             (mirror.entry_no, entry.amount_minor, entry.amount_lcy_minor),
         ):
-            writer.detailed(ledger, entry_no, DetailedEntryType.APPLICATION, entry.posting_date, amount, lcy, app.id)
+            writer.detailed(
+                ledger,
+                entry_no,
+                DetailedEntryType.APPLICATION,
+                entry.posting_date,
+                amount,
+                lcy,
+                app.id,
+            )
 
 
 def unapply_entry(
@@ -213,14 +258,22 @@ def unapply_entry(
         _check_unappliable(session, ledger, app, entry_no)
         setup = LedgerSetup(session)
         writer = TransactionWriter(
-            session, setup, TransactionSource.UNAPPLY, user,
-            f"unapply application {app.id} of {ledger.kind} entry {entry_no}", posting_date=on,
+            session,
+            setup,
+            TransactionSource.UNAPPLY,
+            user,
+            f"unapply application {app.id} of {ledger.kind} entry {entry_no}",
+            posting_date=on,
         )
         unapply_application(writer, ledger, app)
-        return CorrectionResult(writer.transaction_no, app.id, dict(sorted(writer.counts.items())), [app.id])
+        return CorrectionResult(
+            writer.transaction_no, app.id, dict(sorted(writer.counts.items())), [app.id]
+        )
 
 
-def _latest_application(session: Session, entry_no: int, ledger_kind: str | None) -> tuple[PartyLedger, Application]:
+def _latest_application(
+    session: Session, entry_no: int, ledger_kind: str | None
+) -> tuple[PartyLedger, Application]:
     ledgers = [lg for lg in (CUSTOMERS, VENDORS) if ledger_kind in (None, lg.kind.value)]
     found: list[tuple[PartyLedger, Application]] = []
     exists = False
@@ -244,7 +297,9 @@ def _latest_application(session: Session, entry_no: int, ledger_kind: str | None
     return found[0]
 
 
-def _check_unappliable(session: Session, ledger: PartyLedger, app: Application, entry_no: int) -> None:
+def _check_unappliable(
+    session: Session, ledger: PartyLedger, app: Application, entry_no: int
+) -> None:
     register = session.get(GLRegister, app.transaction_no)
     if register is not None and register.source == TransactionSource.REVERSAL.value:
         raise ApplicationError(

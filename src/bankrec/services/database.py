@@ -95,7 +95,7 @@ class Database:
 
 def _is_missing_table(exc: Exception) -> bool:
     message = str(exc).lower()
-    return "no such table" in message or "does not exist" in message and "relation" in message
+    return "no such table" in message or ("does not exist" in message and "relation" in message)
 
 
 def _first_line(exc: Exception) -> str:

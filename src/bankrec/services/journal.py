@@ -28,7 +28,9 @@ class PostingSummary:
     currency: str
 
 
-def post_journal(db: Database, text: str, source: str, user: str, dry_run: bool = False) -> PostingSummary:
+def post_journal(
+    db: Database, text: str, source: str, user: str, dry_run: bool = False
+) -> PostingSummary:
     """Parse, check and post ``text`` (journal CSV); ``source`` names it in messages."""
     lines = read_journal(text, source)
     unit = db.dry_run() if dry_run else db.transaction()

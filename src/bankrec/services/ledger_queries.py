@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bankrec.db.ledgers import party_ledger
@@ -53,13 +53,16 @@ def _reversed_transactions() -> Any:
 
 
 def list_entries(
-    db: Database, ledger: str, account: str | None = None, open_only: bool = False,
+    db: Database,
+    ledger: str,
+    account: str | None = None,
+    open_only: bool = False,
     limit: int | None = None,
 ) -> list[EntryView]:
     if ledger not in LEDGERS:
         raise InputError(f"unknown ledger {ledger}; use one of {', '.join(LEDGERS)}")
     with db.reading() as session:
-        decimals = dict(session.execute(select(Currency.code, Currency.decimals)).tuples().all())
+        decimals = dict(session.execute(select(Currency.code, Currency.decimals)).all())
         lcy = get_company(session).lcy_code
         if ledger == "gl":
             return _gl_entries(session, account, decimals, lcy, limit)
@@ -68,32 +71,53 @@ def list_entries(
         return _party_entries(session, ledger, account, open_only, decimals, lcy, limit)
 
 
-def _limited(query: Select[Any], limit: int | None) -> Select[Any]:
-    return query.limit(limit) if limit else query
-
-
-def _gl_entries(session: Session, account: str | None, decimals: dict[str, int], lcy: str, limit: int | None) -> list[EntryView]:
+def _gl_entries(
+    session: Session, account: str | None, decimals: dict[str, int], lcy: str, limit: int | None
+) -> list[EntryView]:
     reversed_txns = _reversed_transactions()
     query = select(GLEntry, GLEntry.transaction_no.in_(reversed_txns)).order_by(GLEntry.entry_no)
     if account:
         query = query.where(GLEntry.gl_account_no == account)
     views = []
-    for entry, is_reversed in session.execute(_limited(query, limit)).tuples():
+    for entry, is_reversed in session.execute(query.limit(limit)):
         source_amount = (
             str(from_minor(entry.source_amount_minor, decimals[entry.currency_code]))
-            if entry.currency_code and entry.source_amount_minor is not None else None
+            if entry.currency_code and entry.source_amount_minor is not None
+            else None
         )
-        views.append(EntryView(
-            entry.entry_no, entry.transaction_no, entry.posting_date, entry.document_type or "",
-            entry.document_no, entry.external_document_no, entry.gl_account_no, entry.description,
-            from_minor(entry.amount_minor, decimals[lcy]), None, lcy, None, bool(is_reversed),
-            {"source_currency": entry.currency_code, "source_amount": source_amount,
-             "source_type": entry.source_type, "source_no": entry.source_no},
-        ))
+        views.append(
+            EntryView(
+                entry.entry_no,
+                entry.transaction_no,
+                entry.posting_date,
+                entry.document_type or "",
+                entry.document_no,
+                entry.external_document_no,
+                entry.gl_account_no,
+                entry.description,
+                from_minor(entry.amount_minor, decimals[lcy]),
+                None,
+                lcy,
+                None,
+                bool(is_reversed),
+                {
+                    "source_currency": entry.currency_code,
+                    "source_amount": source_amount,
+                    "source_type": entry.source_type,
+                    "source_no": entry.source_no,
+                },
+            )
+        )
     return views
 
 
-def _bank_entries(session: Session, account: str | None, open_only: bool, decimals: dict[str, int], limit: int | None) -> list[EntryView]:
+def _bank_entries(
+    session: Session,
+    account: str | None,
+    open_only: bool,
+    decimals: dict[str, int],
+    limit: int | None,
+) -> list[EntryView]:
     latest = (
         select(BankEntryStatus.entry_no, func.max(BankEntryStatus.id).label("status_id"))
         .group_by(BankEntryStatus.entry_no)
@@ -112,26 +136,44 @@ def _bank_entries(session: Session, account: str | None, open_only: bool, decima
     if open_only:
         query = query.where(
             ~is_reversed,
-            or_(BankEntryStatus.status.is_(None), BankEntryStatus.status != StatementStatus.CLOSED.value),
+            or_(
+                BankEntryStatus.status.is_(None),
+                BankEntryStatus.status != StatementStatus.CLOSED.value,
+            ),
         )
     views = []
-    for entry, status, rev in session.execute(_limited(query, limit)).tuples():
+    for entry, status, rev in session.execute(query.limit(limit)):
         places = decimals[entry.currency_code]
         state = StatementStatus(status.status) if status else StatementStatus.OPEN
         is_open = not rev and state != StatementStatus.CLOSED
-        views.append(EntryView(
-            entry.entry_no, entry.transaction_no, entry.posting_date, entry.document_type or "",
-            entry.document_no, entry.external_document_no, entry.bank_no, entry.description,
-            from_minor(entry.amount_minor, places),
-            from_minor(entry.amount_minor if is_open else 0, places),
-            entry.currency_code, is_open, bool(rev),
-            {"amount_lcy": str(from_minor(entry.amount_lcy_minor, decimals[_lcy(session)])),
-             "statement_status": state.value,
-             "statement_no": status.statement_no if status else None,
-             "statement_line_no": status.statement_line_no if status else None,
-             "closed_at_date": status.closed_at_date.isoformat() if status and status.closed_at_date else None,
-             "check_no": entry.check_no, "reversed_entry_no": entry.reversed_entry_no},
-        ))
+        views.append(
+            EntryView(
+                entry.entry_no,
+                entry.transaction_no,
+                entry.posting_date,
+                entry.document_type or "",
+                entry.document_no,
+                entry.external_document_no,
+                entry.bank_no,
+                entry.description,
+                from_minor(entry.amount_minor, places),
+                from_minor(entry.amount_minor if is_open else 0, places),
+                entry.currency_code,
+                is_open,
+                bool(rev),
+                {
+                    "amount_lcy": str(from_minor(entry.amount_lcy_minor, decimals[_lcy(session)])),
+                    "statement_status": state.value,
+                    "statement_no": status.statement_no if status else None,
+                    "statement_line_no": status.statement_line_no if status else None,
+                    "closed_at_date": status.closed_at_date.isoformat()
+                    if status and status.closed_at_date
+                    else None,
+                    "check_no": entry.check_no,
+                    "reversed_entry_no": entry.reversed_entry_no,
+                },
+            )
+        )
     return views
 
 
@@ -140,8 +182,13 @@ def _lcy(session: Session) -> str:
 
 
 def _party_entries(
-    session: Session, kind: str, account: str | None, open_only: bool, decimals: dict[str, int],
-    lcy: str, limit: int | None,
+    session: Session,
+    kind: str,
+    account: str | None,
+    open_only: bool,
+    decimals: dict[str, int],
+    lcy: str,
+    limit: int | None,
 ) -> list[EntryView]:
     ledger = party_ledger(kind)
     d = ledger.detailed
@@ -150,15 +197,22 @@ def _party_entries(
             d.entry_no,
             func.sum(d.amount_minor).label("remaining"),
             func.sum(d.amount_lcy_minor).label("remaining_lcy"),
-            func.sum(case((d.entry_type == "payment_discount", d.amount_minor), else_=0)).label("discount"),
+            func.sum(case((d.entry_type == "payment_discount", d.amount_minor), else_=0)).label(
+                "discount"
+            ),
         )
         .group_by(d.entry_no)
         .subquery()
     )
     entry = ledger.entry
     query = (
-        select(entry, sums.c.remaining, sums.c.remaining_lcy, sums.c.discount,
-               entry.transaction_no.in_(_reversed_transactions()))
+        select(
+            entry,
+            sums.c.remaining,
+            sums.c.remaining_lcy,
+            sums.c.discount,
+            entry.transaction_no.in_(_reversed_transactions()),
+        )
         .join(sums, sums.c.entry_no == entry.entry_no)
         .order_by(entry.entry_no)
     )
@@ -167,20 +221,37 @@ def _party_entries(
     if open_only:
         query = query.where(sums.c.remaining != 0)
     views = []
-    for row, remaining, remaining_lcy, discount, rev in session.execute(_limited(query, limit)).tuples():
+    for row, remaining, remaining_lcy, discount, rev in session.execute(query.limit(limit)):
         places = decimals[row.currency_code]
-        views.append(EntryView(
-            row.entry_no, row.transaction_no, row.posting_date, row.document_type or "",
-            row.document_no, row.external_document_no, row.party_no, row.description,
-            from_minor(row.amount_minor, places), from_minor(int(remaining), places),
-            row.currency_code, int(remaining) != 0, bool(rev),
-            {"amount_lcy": str(from_minor(row.amount_lcy_minor, decimals[lcy])),
-             "remaining_amount_lcy": str(from_minor(int(remaining_lcy), decimals[lcy])),
-             "due_date": row.due_date.isoformat() if row.due_date else None,
-             "pmt_discount_date": row.pmt_discount_date.isoformat() if row.pmt_discount_date else None,
-             "remaining_pmt_discount": str(from_minor(row.pmt_discount_possible_minor + int(discount), places)),
-             "reversed_entry_no": row.reversed_entry_no},
-        ))
+        views.append(
+            EntryView(
+                row.entry_no,
+                row.transaction_no,
+                row.posting_date,
+                row.document_type or "",
+                row.document_no,
+                row.external_document_no,
+                row.party_no,
+                row.description,
+                from_minor(row.amount_minor, places),
+                from_minor(int(remaining), places),
+                row.currency_code,
+                int(remaining) != 0,
+                bool(rev),
+                {
+                    "amount_lcy": str(from_minor(row.amount_lcy_minor, decimals[lcy])),
+                    "remaining_amount_lcy": str(from_minor(int(remaining_lcy), decimals[lcy])),
+                    "due_date": row.due_date.isoformat() if row.due_date else None,
+                    "pmt_discount_date": row.pmt_discount_date.isoformat()
+                    if row.pmt_discount_date
+                    else None,
+                    "remaining_pmt_discount": str(
+                        from_minor(row.pmt_discount_possible_minor + int(discount), places)
+                    ),
+                    "reversed_entry_no": row.reversed_entry_no,
+                },
+            )
+        )
     return views
 
 
@@ -224,14 +295,24 @@ def trial_balance(db: Database, at: date | None = None) -> TrialBalance:
         if at is not None:
             query = query.where(GLEntry.posting_date <= at)
         lines = []
-        for no, name, account_type, debit, credit in session.execute(query).tuples():
-            lines.append(TrialBalanceLine(
-                no, name, account_type, from_minor(int(debit), places),
-                from_minor(int(credit), places), from_minor(int(debit) - int(credit), places),
-            ))
+        for no, name, account_type, debit, credit in session.execute(query):
+            lines.append(
+                TrialBalanceLine(
+                    no,
+                    name,
+                    account_type,
+                    from_minor(int(debit), places),
+                    from_minor(int(credit), places),
+                    from_minor(int(debit) - int(credit), places),
+                )
+            )
         total_debit = sum((line.debit for line in lines), Decimal(0))
         total_credit = sum((line.credit for line in lines), Decimal(0))
         return TrialBalance(
-            at, company.lcy_code, lines, from_minor(0, places) + total_debit,
-            from_minor(0, places) + total_credit, from_minor(0, places) + total_debit - total_credit,
+            at,
+            company.lcy_code,
+            lines,
+            from_minor(0, places) + total_debit,
+            from_minor(0, places) + total_credit,
+            from_minor(0, places) + total_debit - total_credit,
         )

@@ -32,8 +32,15 @@ from bankrec.services.masterdata_inputs import (
 )
 
 SECTIONS = (
-    "currencies", "gl_accounts", "number_series", "company", "payment_terms",
-    "customers", "vendors", "banks", "exchange_rates",
+    "currencies",
+    "gl_accounts",
+    "number_series",
+    "company",
+    "payment_terms",
+    "customers",
+    "vendors",
+    "banks",
+    "exchange_rates",
 )
 
 
@@ -79,7 +86,9 @@ class _Element:
         if value is None or value == "":
             return None
         if isinstance(value, float):
-            raise self.fail(f"write amounts and rates as strings (\"{value}\"), not JSON numbers", key)
+            raise self.fail(
+                f'write amounts and rates as strings ("{value}"), not JSON numbers', key
+            )
         try:
             return parse_amount(str(value))
         except ValueError as exc:
@@ -116,12 +125,19 @@ def _parse(text: str, source: str) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", Location(source, exc.lineno)) from None
+        raise InputError(
+            f"not valid JSON: {exc.msg} (column {exc.colno})", Location(source, exc.lineno)
+        ) from None
     if not isinstance(document, dict):
-        raise InputError("expected a JSON object with keys such as customers and banks", Location(source))
+        raise InputError(
+            "expected a JSON object with keys such as customers and banks", Location(source)
+        )
     unknown = sorted(set(document) - set(SECTIONS))
     if unknown:
-        raise InputError(f"unknown key(s) {', '.join(unknown)}; the keys are {', '.join(SECTIONS)}", Location(source))
+        raise InputError(
+            f"unknown key(s) {', '.join(unknown)}; the keys are {', '.join(SECTIONS)}",
+            Location(source),
+        )
     return document
 
 
@@ -157,44 +173,75 @@ def _gl_account(session: Session, e: _Element) -> None:
     kind = e.text("type", required=True)
     if kind not in ("balance", "income"):
         raise e.fail(f'"{kind}" is not balance or income', "type")
-    md.upsert_gl_account(session, GLAccountInput(
-        e.text("no", required=True), e.text("name", required=True), GLAccountType(kind),
-        e.flag("direct_posting", True), e.flag("blocked", False),
-    ))
+    md.upsert_gl_account(
+        session,
+        GLAccountInput(
+            e.text("no", required=True),
+            e.text("name", required=True),
+            GLAccountType(kind),
+            e.flag("direct_posting", True),
+            e.flag("blocked", False),
+        ),
+    )
 
 
 def _company(session: Session, e: _Element) -> None:
     accounts = {name: e.text(name) for name in COMPANY_ACCOUNT_FIELDS if e.text(name)}
-    known = {"name", "local_currency", "payment_tolerance_pct", "max_payment_tolerance", "journal_series", *COMPANY_ACCOUNT_FIELDS}
+    known = {
+        "name",
+        "local_currency",
+        "payment_tolerance_pct",
+        "max_payment_tolerance",
+        "journal_series",
+        *COMPANY_ACCOUNT_FIELDS,
+    }
     unknown = sorted(set(e.data) - known)
     if unknown:
         raise e.fail(f"unknown field(s) {', '.join(unknown)}")
     local = e.text("local_currency")
     if local:
         md.ensure_company(session, local)
-    md.update_company(session, CompanyInput(
-        name=e.text("name") or None, local_currency=local or None, accounts=accounts,
-        payment_tolerance_pct=e.decimal("payment_tolerance_pct"),
-        max_payment_tolerance=e.decimal("max_payment_tolerance"),
-        journal_series=e.optional_text("journal_series"),
-    ))
+    md.update_company(
+        session,
+        CompanyInput(
+            name=e.text("name") or None,
+            local_currency=local or None,
+            accounts=accounts,
+            payment_tolerance_pct=e.decimal("payment_tolerance_pct"),
+            max_payment_tolerance=e.decimal("max_payment_tolerance"),
+            journal_series=e.optional_text("journal_series"),
+        ),
+    )
 
 
 def _payment_terms(session: Session, e: _Element) -> None:
-    terms = e.build(lambda: PaymentTermsInput(
-        e.text("code", required=True), e.text("due", required=True), e.text("description"),
-        e.optional_text("discount_date"), e.decimal("discount_pct") or Decimal(0),
-    ))
+    terms = e.build(
+        lambda: PaymentTermsInput(
+            e.text("code", required=True),
+            e.text("due", required=True),
+            e.text("description"),
+            e.optional_text("discount_date"),
+            e.decimal("discount_pct") or Decimal(0),
+        )
+    )
     md.upsert_payment_terms(session, terms)
 
 
 def _party(kind: str) -> Callable[[Session, _Element], None]:
     def load(session: Session, e: _Element) -> None:
-        party = e.build(lambda: PartyInput(
-            e.text("no", required=True), e.text("name", required=True), e.text("address"),
-            e.text("city"), e.text("country"), e.strings("ibans"), e.strings("account_nos"),
-            e.optional_text("payment_terms"), e.flag("blocked", False),
-        ))
+        party = e.build(
+            lambda: PartyInput(
+                e.text("no", required=True),
+                e.text("name", required=True),
+                e.text("address"),
+                e.text("city"),
+                e.text("country"),
+                e.strings("ibans"),
+                e.strings("account_nos"),
+                e.optional_text("payment_terms"),
+                e.flag("blocked", False),
+            )
+        )
         md.upsert_party(session, kind, party)
 
     return load
@@ -204,12 +251,21 @@ def _bank(session: Session, e: _Element) -> None:
     last_no = e.data.get("last_statement_no")
     if last_no is not None and (not isinstance(last_no, int) or isinstance(last_no, bool)):
         raise e.fail("expected a whole number", "last_statement_no")
-    bank = e.build(lambda: BankInput(
-        e.text("no", required=True), e.text("name", required=True), e.text("currency", required=True),
-        e.text("gl_account", required=True), e.optional_text("iban"), e.optional_text("account_no"),
-        e.optional_text("bic"), e.optional_text("match_tolerance"), last_no,
-        e.decimal("balance_last_statement"), e.flag("blocked", False),
-    ))
+    bank = e.build(
+        lambda: BankInput(
+            e.text("no", required=True),
+            e.text("name", required=True),
+            e.text("currency", required=True),
+            e.text("gl_account", required=True),
+            e.optional_text("iban"),
+            e.optional_text("account_no"),
+            e.optional_text("bic"),
+            e.optional_text("match_tolerance"),
+            last_no,
+            e.decimal("balance_last_statement"),
+            e.flag("blocked", False),
+        )
+    )
     md.upsert_bank(session, bank)
 
 
@@ -217,13 +273,20 @@ def _rate(session: Session, e: _Element) -> None:
     rate = e.decimal("rate")
     if rate is None:
         raise e.fail("is required", "rate")
-    md.upsert_rate(session, e.build(lambda: RateInput(e.text("currency", required=True), e.day("date"), rate)))
+    md.upsert_rate(
+        session, e.build(lambda: RateInput(e.text("currency", required=True), e.day("date"), rate))
+    )
 
 
 def _series(session: Session, e: _Element) -> None:
-    md.upsert_number_series(session, NumberSeriesInput(
-        e.text("code", required=True), e.text("starting_no", required=True), e.text("description"),
-    ))
+    md.upsert_number_series(
+        session,
+        NumberSeriesInput(
+            e.text("code", required=True),
+            e.text("starting_no", required=True),
+            e.text("description"),
+        ),
+    )
 
 
 _LOADERS: dict[str, Callable[[Session, _Element], None]] = {

@@ -42,7 +42,9 @@ from bankrec.services.masterdata_inputs import (
 # -- writes on a session (shared by the add commands and `load`) --------------------------------
 
 
-def upsert_currency(session: Session, code: str, decimals: int | None = None, name: str = "") -> Currency:
+def upsert_currency(
+    session: Session, code: str, decimals: int | None = None, name: str = ""
+) -> Currency:
     code = normalise_code(code)
     places = decimals if decimals is not None else iso_decimals(code)
     if places is None:
@@ -54,7 +56,9 @@ def upsert_currency(session: Session, code: str, decimals: int | None = None, na
         currency = Currency(code=code, name=name, decimals=places)
         session.add(currency)
     elif currency.decimals != places:
-        used = session.scalar(select(func.count()).select_from(GLEntry).where(GLEntry.currency_code == code))
+        used = session.scalar(
+            select(func.count()).select_from(GLEntry).where(GLEntry.currency_code == code)
+        )
         if used:
             raise InputError(f"{code} already has postings; its decimals cannot change")
         currency.decimals = places
@@ -99,7 +103,11 @@ def upsert_party(session: Session, kind: str, data: PartyInput) -> Any:
         _require(session, PaymentTerms, data.payment_terms, "payment terms", "add them first")
     party = session.get(ledger.party, data.no) or ledger.party(no=data.no)
     party.name, party.address, party.city = data.name, data.address, data.city
-    party.country, party.payment_terms_code, party.blocked = data.country, data.payment_terms, data.blocked
+    party.country, party.payment_terms_code, party.blocked = (
+        data.country,
+        data.payment_terms,
+        data.blocked,
+    )
     session.add(party)
     session.flush()
     _replace_bank_accounts(session, kind, data)
@@ -123,25 +131,44 @@ def upsert_bank(session: Session, data: BankInput) -> BankAccount:
     _require(session, GLAccount, data.gl_account, "G/L account", "add it with `bankrec gl add`")
     bank = session.get(BankAccount, data.no)
     if bank is None:
-        bank = BankAccount(no=data.no, last_statement_no=0, balance_last_statement_minor=0,
-                           match_tolerance_type="amount", match_tolerance_value=Decimal(0))
+        bank = BankAccount(
+            no=data.no,
+            last_statement_no=0,
+            balance_last_statement_minor=0,
+            match_tolerance_type="amount",
+            match_tolerance_value=Decimal(0),
+        )
     elif bank.currency_code != data.currency and _bank_has_entries(session, data.no):
         raise InputError(f"bank account {data.no} has ledger entries; its currency cannot change")
     bank.name, bank.currency_code, bank.gl_account_no = data.name, data.currency, data.gl_account
-    bank.iban, bank.account_no, bank.bic, bank.blocked = data.iban, data.account_no, data.bic, data.blocked
+    bank.iban, bank.account_no, bank.bic, bank.blocked = (
+        data.iban,
+        data.account_no,
+        data.bic,
+        data.blocked,
+    )
     session.add(bank)
     session.flush()
-    set_bank_fields(session, bank, data.last_statement_no, data.balance_last_statement, data.match_tolerance)
+    set_bank_fields(
+        session, bank, data.last_statement_no, data.balance_last_statement, data.match_tolerance
+    )
     return bank
 
 
 def _bank_has_entries(session: Session, no: str) -> bool:
-    return bool(session.scalar(select(func.count()).select_from(BankLedgerEntry).where(BankLedgerEntry.bank_no == no)))
+    return bool(
+        session.scalar(
+            select(func.count()).select_from(BankLedgerEntry).where(BankLedgerEntry.bank_no == no)
+        )
+    )
 
 
 def set_bank_fields(
-    session: Session, bank: BankAccount, last_statement_no: int | None,
-    balance_last_statement: Decimal | None, match_tolerance: str | None,
+    session: Session,
+    bank: BankAccount,
+    last_statement_no: int | None,
+    balance_last_statement: Decimal | None,
+    match_tolerance: str | None,
 ) -> None:
     if last_statement_no is not None:
         if last_statement_no < 0:
@@ -153,7 +180,8 @@ def set_bank_fields(
             bank.balance_last_statement_minor = to_minor(balance_last_statement, places)
         except ValueError:
             raise InputError(
-                f"balance {balance_last_statement} has more decimals than {bank.currency_code} allows"
+                f"balance {balance_last_statement} has more decimals than "
+                f"{bank.currency_code} allows"
             ) from None
     if match_tolerance is not None:
         try:
@@ -171,7 +199,8 @@ def upsert_rate(session: Session, data: RateInput) -> ExchangeRate:
         raise InputError(f"{data.currency} is the local currency; it needs no exchange rate")
     rate = session.scalars(
         select(ExchangeRate).where(
-            ExchangeRate.currency_code == data.currency, ExchangeRate.starting_date == data.starting_date
+            ExchangeRate.currency_code == data.currency,
+            ExchangeRate.starting_date == data.starting_date,
         )
     ).first() or ExchangeRate(currency_code=data.currency, starting_date=data.starting_date)
     rate.rate = data.rate
@@ -193,8 +222,13 @@ def ensure_company(session: Session, local_currency: str) -> Company:
     company = session.get(Company, 1)
     if company is None:
         upsert_currency(session, code)
-        company = Company(id=1, name="", lcy_code=code, payment_tolerance_pct=Decimal(0),
-                          max_payment_tolerance_minor=0)
+        company = Company(
+            id=1,
+            name="",
+            lcy_code=code,
+            payment_tolerance_pct=Decimal(0),
+            max_payment_tolerance_minor=0,
+        )
         session.add(company)
         session.flush()
     elif company.lcy_code != code:
@@ -205,13 +239,19 @@ def ensure_company(session: Session, local_currency: str) -> Company:
 
 
 def update_company(session: Session, data: CompanyInput) -> Company:
-    company = ensure_company(session, data.local_currency) if data.local_currency else get_company(session)
+    company = (
+        ensure_company(session, data.local_currency)
+        if data.local_currency
+        else get_company(session)
+    )
     if data.name is not None:
         company.name = data.name
     for field_name, account in data.accounts.items():
         if field_name not in COMPANY_ACCOUNT_FIELDS:
             raise InputError(f"unknown company account setting {field_name}")
-        _require(session, GLAccount, account, "G/L account", f"add it before naming it as {field_name}")
+        _require(
+            session, GLAccount, account, "G/L account", f"add it before naming it as {field_name}"
+        )
         setattr(company, field_name, account)
     if data.payment_tolerance_pct is not None:
         if not Decimal(0) <= data.payment_tolerance_pct < 100:
@@ -240,13 +280,23 @@ class Record:
 
 
 def _gl_balance(session: Session, account_no: str) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(GLEntry.amount_minor), 0)).where(GLEntry.gl_account_no == account_no)) or 0)
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(GLEntry.amount_minor), 0)).where(
+                GLEntry.gl_account_no == account_no
+            )
+        )
+        or 0
+    )
 
 
 def gl_record(session: Session, account: GLAccount, with_balance: bool = False) -> Record:
     fields: dict[str, Any] = {
-        "no": account.no, "name": account.name, "type": account.account_type,
-        "direct_posting": account.direct_posting, "blocked": account.blocked,
+        "no": account.no,
+        "name": account.name,
+        "type": account.account_type,
+        "direct_posting": account.direct_posting,
+        "blocked": account.blocked,
     }
     if with_balance:
         company = get_company(session)
@@ -257,24 +307,39 @@ def gl_record(session: Session, account: GLAccount, with_balance: bool = False) 
 
 def party_record(session: Session, kind: str, party: Any, with_balance: bool = False) -> Record:
     ledger = party_ledger(kind)
-    accounts = session.scalars(select(ledger.bank_account).where(ledger.bank_account.party_no == party.no).order_by(ledger.bank_account.id)).all()
+    accounts = session.scalars(
+        select(ledger.bank_account)
+        .where(ledger.bank_account.party_no == party.no)
+        .order_by(ledger.bank_account.id)
+    ).all()
     fields: dict[str, Any] = {
-        "no": party.no, "name": party.name, "address": party.address, "city": party.city,
-        "country": party.country, "ibans": [a.iban for a in accounts if a.iban],
+        "no": party.no,
+        "name": party.name,
+        "address": party.address,
+        "city": party.city,
+        "country": party.country,
+        "ibans": [a.iban for a in accounts if a.iban],
         "account_nos": [a.account_no for a in accounts if a.account_no],
-        "payment_terms": party.payment_terms_code, "blocked": party.blocked,
+        "payment_terms": party.payment_terms_code,
+        "blocked": party.blocked,
     }
     if with_balance:
         company = get_company(session)
         places = session.get_one(Currency, company.lcy_code).decimals
         d, e = ledger.detailed, ledger.entry
         balance = session.scalar(
-            select(func.coalesce(func.sum(d.amount_lcy_minor), 0)).join(e, e.entry_no == d.entry_no).where(e.party_no == party.no)
+            select(func.coalesce(func.sum(d.amount_lcy_minor), 0))
+            .join(e, e.entry_no == d.entry_no)
+            .where(e.party_no == party.no)
         )
         open_count = session.scalar(
             select(func.count()).select_from(
-                select(d.entry_no).join(e, e.entry_no == d.entry_no).where(e.party_no == party.no)
-                .group_by(d.entry_no).having(func.sum(d.amount_minor) != 0).subquery()
+                select(d.entry_no)
+                .join(e, e.entry_no == d.entry_no)
+                .where(e.party_no == party.no)
+                .group_by(d.entry_no)
+                .having(func.sum(d.amount_minor) != 0)
+                .subquery()
             )
         )
         fields["balance_lcy"] = str(from_minor(int(balance or 0), places))
@@ -285,39 +350,59 @@ def party_record(session: Session, kind: str, party: Any, with_balance: bool = F
 def bank_record(session: Session, bank: BankAccount, with_balance: bool = False) -> Record:
     places = session.get_one(Currency, bank.currency_code).decimals
     tolerance = (
-        f"{bank.match_tolerance_value}%" if bank.match_tolerance_type == "percent" else str(bank.match_tolerance_value)
+        f"{bank.match_tolerance_value}%"
+        if bank.match_tolerance_type == "percent"
+        else str(bank.match_tolerance_value)
     )
     fields: dict[str, Any] = {
-        "no": bank.no, "name": bank.name, "currency": bank.currency_code, "iban": bank.iban,
-        "account_no": bank.account_no, "bic": bank.bic, "gl_account": bank.gl_account_no,
+        "no": bank.no,
+        "name": bank.name,
+        "currency": bank.currency_code,
+        "iban": bank.iban,
+        "account_no": bank.account_no,
+        "bic": bank.bic,
+        "gl_account": bank.gl_account_no,
         "last_statement_no": bank.last_statement_no,
         "balance_last_statement": str(from_minor(bank.balance_last_statement_minor, places)),
-        "match_tolerance": tolerance, "blocked": bank.blocked,
+        "match_tolerance": tolerance,
+        "blocked": bank.blocked,
     }
     if with_balance:
         balance = session.scalar(
-            select(func.coalesce(func.sum(BankLedgerEntry.amount_minor), 0)).where(BankLedgerEntry.bank_no == bank.no)
+            select(func.coalesce(func.sum(BankLedgerEntry.amount_minor), 0)).where(
+                BankLedgerEntry.bank_no == bank.no
+            )
         )
         fields["balance"] = str(from_minor(int(balance or 0), places))
     return Record("bank", bank.no, fields)
 
 
 def rate_record(rate: ExchangeRate) -> Record:
-    return Record("rate", f"{rate.currency_code} {rate.starting_date}", {
-        "currency": rate.currency_code, "date": rate.starting_date.isoformat(), "rate": str(rate.rate),
-    })
+    return Record(
+        "rate",
+        f"{rate.currency_code} {rate.starting_date}",
+        {
+            "currency": rate.currency_code,
+            "date": rate.starting_date.isoformat(),
+            "rate": str(rate.rate),
+        },
+    )
 
 
 def company_record(session: Session) -> Record:
     company = get_company(session)
     currency = session.get_one(Currency, company.lcy_code)
     fields: dict[str, Any] = {
-        "name": company.name, "local_currency": company.lcy_code,
-        "amount_decimals": currency.decimals, "rounding": "half-up",
+        "name": company.name,
+        "local_currency": company.lcy_code,
+        "amount_decimals": currency.decimals,
+        "rounding": "half-up",
     }
     fields.update({name: getattr(company, name) for name in COMPANY_ACCOUNT_FIELDS})
     fields["payment_tolerance_pct"] = str(company.payment_tolerance_pct)
-    fields["max_payment_tolerance"] = str(from_minor(company.max_payment_tolerance_minor, currency.decimals))
+    fields["max_payment_tolerance"] = str(
+        from_minor(company.max_payment_tolerance_minor, currency.decimals)
+    )
     fields["journal_series"] = company.journal_series
     return Record("company", "1", fields)
 
@@ -342,8 +427,13 @@ def add_bank(db: Database, data: BankInput) -> Record:
         return bank_record(session, upsert_bank(session, data))
 
 
-def set_bank(db: Database, no: str, last_statement_no: int | None, balance_last_statement: Decimal | None,
-             match_tolerance: str | None) -> Record:
+def set_bank(
+    db: Database,
+    no: str,
+    last_statement_no: int | None,
+    balance_last_statement: Decimal | None,
+    match_tolerance: str | None,
+) -> Record:
     with db.transaction() as session:
         bank = _require(session, BankAccount, no, "bank account", "see `bankrec bank list`")
         set_bank_fields(session, bank, last_statement_no, balance_last_statement, match_tolerance)
@@ -353,7 +443,11 @@ def set_bank(db: Database, no: str, last_statement_no: int | None, balance_last_
 def add_currency(db: Database, code: str, decimals: int | None, name: str) -> Record:
     with db.transaction() as session:
         currency = upsert_currency(session, code, decimals, name)
-        return Record("currency", currency.code, {"code": currency.code, "name": currency.name, "decimals": currency.decimals})
+        return Record(
+            "currency",
+            currency.code,
+            {"code": currency.code, "name": currency.name, "decimals": currency.decimals},
+        )
 
 
 def add_rate(db: Database, data: RateInput) -> Record:
@@ -375,21 +469,34 @@ def show_company(db: Database) -> Record:
 def list_records(db: Database, kind: str) -> list[Record]:
     with db.reading() as session:
         if kind == "gl":
-            return [gl_record(session, a) for a in session.scalars(select(GLAccount).order_by(GLAccount.no))]
+            return [
+                gl_record(session, a)
+                for a in session.scalars(select(GLAccount).order_by(GLAccount.no))
+            ]
         if kind == "bank":
-            return [bank_record(session, b, True) for b in session.scalars(select(BankAccount).order_by(BankAccount.no))]
+            return [
+                bank_record(session, b, True)
+                for b in session.scalars(select(BankAccount).order_by(BankAccount.no))
+            ]
         if kind in ("customer", "vendor"):
             model = party_ledger(kind).party
-            return [party_record(session, kind, p) for p in session.scalars(select(model).order_by(model.no))]
+            return [
+                party_record(session, kind, p)
+                for p in session.scalars(select(model).order_by(model.no))
+            ]
         if kind == "currency":
-            return [Record("currency", c.code, {"code": c.code, "name": c.name, "decimals": c.decimals})
-                    for c in session.scalars(select(Currency).order_by(Currency.code))]
+            return [
+                Record("currency", c.code, {"code": c.code, "name": c.name, "decimals": c.decimals})
+                for c in session.scalars(select(Currency).order_by(Currency.code))
+            ]
         raise InputError(f"unknown record kind {kind}")
 
 
 def list_rates(db: Database, currency: str | None = None, at: date | None = None) -> list[Record]:
     with db.reading() as session:
-        query = select(ExchangeRate).order_by(ExchangeRate.currency_code, ExchangeRate.starting_date)
+        query = select(ExchangeRate).order_by(
+            ExchangeRate.currency_code, ExchangeRate.starting_date
+        )
         if currency:
             query = query.where(ExchangeRate.currency_code == normalise_code(currency))
         if at:
@@ -400,11 +507,18 @@ def list_rates(db: Database, currency: str | None = None, at: date | None = None
 def show_record(db: Database, kind: str, key: str) -> Record:
     with db.reading() as session:
         if kind in ("customer", "vendor"):
-            party = _require(session, party_ledger(kind).party, key, kind, f"see `bankrec {kind} list`")
+            party = _require(
+                session, party_ledger(kind).party, key, kind, f"see `bankrec {kind} list`"
+            )
             return party_record(session, kind, party, with_balance=True)
         model = _MODELS[kind]
-        record = _require(session, model, key, "G/L account" if kind == "gl" else "bank account",
-                          f"see `bankrec {kind} list`")
+        record = _require(
+            session,
+            model,
+            key,
+            "G/L account" if kind == "gl" else "bank account",
+            f"see `bankrec {kind} list`",
+        )
         if kind == "gl":
             return gl_record(session, record, with_balance=True)
         return bank_record(session, record, with_balance=True)

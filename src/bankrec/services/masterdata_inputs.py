@@ -20,7 +20,7 @@ def normalise_iban(text: str) -> str:
     try:
         return str(iban.validate(text))
     except ValidationError as exc:
-        raise ValueError(f'"{text}" is not a valid IBAN ({exc.message})') from None
+        raise ValueError(f'"{text}" is not a valid IBAN ({exc})') from None
 
 
 def parse_tolerance(text: str) -> tuple[ToleranceType, Decimal]:

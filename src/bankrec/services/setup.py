@@ -26,7 +26,9 @@ def examples_dir() -> Path:
     for candidate in (_PACKAGE_DIR / "_examples", _PACKAGE_DIR.parent.parent / "examples"):
         if (candidate / DEMO_MASTER_DATA).is_file():
             return candidate
-    raise DatabaseError("the demo company files are missing from this installation; reinstall bankrec")
+    raise DatabaseError(
+        "the demo company files are missing from this installation; reinstall bankrec"
+    )
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,9 @@ def initialise(db: Database, local_currency: str, demo: bool, user: str) -> Init
         lcy = company.lcy_code
     if demo:
         if already_posted:
-            notes.append("the ledger already has postings, so the demo journal was not posted again")
+            notes.append(
+                "the ledger already has postings, so the demo journal was not posted again"
+            )
         else:
             path = examples_dir() / DEMO_JOURNAL
             journal = post_journal(db, path.read_text(encoding="utf-8"), str(path), user)

@@ -13,9 +13,9 @@ from datetime import date
 from sqlalchemy import select
 
 from bankrec.db import ledger_repo
+from bankrec.db.ledger_repo import EntryState
 from bankrec.db.ledgers import PartyLedger
 from bankrec.db.models import Application, GLEntry, Unapplication
-from bankrec.db.ledger_repo import EntryState
 from bankrec.domain.application import EntryChange, OpenItem, lcy_share, plan_application, split_lcy
 from bankrec.domain.kinds import AccountType, DetailedEntryType
 from bankrec.errors import ApplicationError
@@ -82,7 +82,9 @@ def apply_entries(
     targets = [states[no] for no in target_entry_nos]
     for target in targets:
         _check_pair(ledger, applying, target)
-    plan = plan_application(_open_item(applying), [_open_item(t) for t in targets], on, amount_limit)
+    plan = plan_application(
+        _open_item(applying), [_open_item(t) for t in targets], on, amount_limit
+    )
     if plan.applying.total == 0:
         raise ApplicationError(f"nothing to apply from {_describe(ledger, applying)}")
     application = Application(
@@ -99,9 +101,9 @@ def apply_entries(
         document_type=applying.entry.document_type,
         description=f"Application of {applying.entry.document_no}",
     )
-    _Posting(writer, ledger, application.id, doc, applying.entry.party_no, applying.entry.currency_code).post(
-        applying, targets, plan.applying, plan.targets
-    )
+    _Posting(
+        writer, ledger, application.id, doc, applying.entry.party_no, applying.entry.currency_code
+    ).post(applying, targets, plan.applying, plan.targets)
     return application
 
 
@@ -140,7 +142,9 @@ class _Posting:
             own_lcy, [applying_change.applied, applying_change.tolerance]
         )
         entry_no = applying.entry.entry_no
-        self._detailed(entry_no, DetailedEntryType.APPLICATION, applying_change.applied, -applied_lcy)
+        self._detailed(
+            entry_no, DetailedEntryType.APPLICATION, applying_change.applied, -applied_lcy
+        )
         self._realise_tolerance(entry_no, applying_change.tolerance, tolerance_lcy)
         self._realise_fx(entry_no, applied_share + applied_lcy)
 
@@ -186,7 +190,12 @@ class _Posting:
     def _detailed(self, entry_no: int, kind: DetailedEntryType, amount: int, lcy: int) -> None:
         if amount or lcy:
             self.writer.detailed(
-                self.ledger, entry_no, kind, self.doc.posting_date, amount, lcy,
+                self.ledger,
+                entry_no,
+                kind,
+                self.doc.posting_date,
+                amount,
+                lcy,
                 self.application_id,
             )
 
@@ -197,37 +206,56 @@ class _Posting:
         counter_account = setup.account_setting(account_field, purpose)
         source = (self.ledger.kind.value, self.party_no)
         self.writer.gl(
-            setup.control_account(self.ledger), self.doc, control_lcy,
-            currency=self.currency, source_amount=amount, source=source,
+            setup.control_account(self.ledger),
+            self.doc,
+            control_lcy,
+            currency=self.currency,
+            source_amount=amount,
+            source=source,
             application_id=self.application_id,
         )
         self.writer.gl(
-            counter_account, self.doc, -control_lcy,
-            currency=self.currency, source_amount=-amount, source=source,
+            counter_account,
+            self.doc,
+            -control_lcy,
+            currency=self.currency,
+            source_amount=-amount,
+            source=source,
             application_id=self.application_id,
         )
 
 
-def unapply_application(writer: TransactionWriter, ledger: PartyLedger, application: Application) -> None:
+def unapply_application(
+    writer: TransactionWriter, ledger: PartyLedger, application: Application
+) -> None:
     """Append the negation of every row ``application`` wrote and record the unapplication."""
     session = writer.session
     detailed = ledger.detailed
     rows = session.scalars(
-        select(detailed).where(
+        select(detailed)
+        .where(
             detailed.application_id == application.id,
             detailed.transaction_no == application.transaction_no,
-        ).order_by(detailed.id)
+        )
+        .order_by(detailed.id)
     ).all()
     for row in rows:
         writer.detailed(
-            ledger, row.entry_no, DetailedEntryType(row.entry_type), writer_date(writer, application),
-            -row.amount_minor, -row.amount_lcy_minor, application.id,
+            ledger,
+            row.entry_no,
+            DetailedEntryType(row.entry_type),
+            writer_date(writer, application),
+            -row.amount_minor,
+            -row.amount_lcy_minor,
+            application.id,
         )
     gl_rows = session.scalars(
-        select(GLEntry).where(
+        select(GLEntry)
+        .where(
             GLEntry.application_id == application.id,
             GLEntry.transaction_no == application.transaction_no,
-        ).order_by(GLEntry.entry_no)
+        )
+        .order_by(GLEntry.entry_no)
     ).all()
     for gl in gl_rows:
         doc = DocumentInfo(
@@ -237,8 +265,11 @@ def unapply_application(writer: TransactionWriter, ledger: PartyLedger, applicat
             description=f"Unapply {gl.description}".strip(),
         )
         writer.gl(
-            gl.gl_account_no, doc, -gl.amount_minor,
-            currency=gl.currency_code, source_amount=None if gl.source_amount_minor is None else -gl.source_amount_minor,
+            gl.gl_account_no,
+            doc,
+            -gl.amount_minor,
+            currency=gl.currency_code,
+            source_amount=None if gl.source_amount_minor is None else -gl.source_amount_minor,
             source=(gl.source_type, gl.source_no) if gl.source_type and gl.source_no else None,
             application_id=application.id,
         )

@@ -93,13 +93,32 @@ class JournalResolver:
         amount = _minor(line.amount, currency, self.setup, loc, "amount")
         amount_lcy = self._to_lcy(amount, currency, line.posting_date, loc)
         document_no = self._document_no(line)
-        balancing = (line.bal_account_type.value, line.bal_account_no) if line.bal_account_type else None
-        main = Leg(line, line.account_type, line.account_no, currency, amount, amount_lcy, document_no, balancing)
+        balancing = (
+            (line.bal_account_type.value, line.bal_account_no) if line.bal_account_type else None
+        )
+        main = Leg(
+            line,
+            line.account_type,
+            line.account_no,
+            currency,
+            amount,
+            amount_lcy,
+            document_no,
+            balancing,
+        )
         legs = [main]
         if line.bal_account_type is not None:
             legs.append(
-                Leg(line, line.bal_account_type, line.bal_account_no, currency, -amount, -amount_lcy,
-                    document_no, (line.account_type.value, line.account_no))
+                Leg(
+                    line,
+                    line.bal_account_type,
+                    line.bal_account_no,
+                    currency,
+                    -amount,
+                    -amount_lcy,
+                    document_no,
+                    (line.account_type.value, line.account_no),
+                )
             )
         for leg in legs:
             self._check_account(leg)
@@ -114,7 +133,8 @@ class JournalResolver:
             if line.currency not in self.setup.decimals:
                 raise NotFoundError(
                     f"currency {line.currency} is not set up; add it with `bankrec currency add "
-                    f"{line.currency}`", line.location,
+                    f"{line.currency}`",
+                    line.location,
                 )
             return line.currency
         if line.account_type == AccountType.BANK:
@@ -128,7 +148,8 @@ class JournalResolver:
         if rate is None:
             raise MissingExchangeRateError(
                 f"no {currency} exchange rate on or before {on}; add one with "
-                f"`bankrec rate add {currency} --date {on} --rate RATE`", loc,
+                f"`bankrec rate add {currency} --date {on} --rate RATE`",
+                loc,
             )
         return self.setup.to_lcy(amount, currency, rate)
 
@@ -150,41 +171,52 @@ class JournalResolver:
         if kind == AccountType.GL:
             account = self.setup.gl_account(no)
             if account is None:
-                raise NotFoundError(f"G/L account {no} does not exist; add it with `bankrec gl add`", loc)
+                raise NotFoundError(
+                    f"G/L account {no} does not exist; add it with `bankrec gl add`", loc
+                )
             if account.blocked:
                 raise BlockedError(f"G/L account {no} ({account.name}) is blocked", loc)
             if not account.direct_posting:
                 raise BlockedError(
                     f"G/L account {no} ({account.name}) does not allow direct posting; post to the "
-                    "bank, customer or vendor it summarises instead", loc,
+                    "bank, customer or vendor it summarises instead",
+                    loc,
                 )
         elif kind == AccountType.BANK:
             self._check_bank(self.setup.bank(no), leg)
         else:
             party = self.setup.record(party_ledger(kind).party, no)
             if party is None:
-                raise NotFoundError(f"{kind} {no} does not exist; add it with `bankrec {kind} add`", loc)
+                raise NotFoundError(
+                    f"{kind} {no} does not exist; add it with `bankrec {kind} add`", loc
+                )
             if party.blocked:
                 raise BlockedError(f"{kind} {no} ({party.name}) is blocked", loc)
 
     def _check_bank(self, bank: BankAccount | None, leg: Leg) -> None:
         loc = leg.location
         if bank is None:
-            raise NotFoundError(f"bank account {leg.account_no} does not exist; add it with `bankrec bank add`", loc)
+            raise NotFoundError(
+                f"bank account {leg.account_no} does not exist; add it with `bankrec bank add`", loc
+            )
         if bank.blocked:
             raise BlockedError(f"bank account {bank.no} ({bank.name}) is blocked", loc)
         if bank.currency_code != leg.currency:
             raise InputError(
                 f"bank account {bank.no} is in {bank.currency_code} but the line is in "
-                f"{leg.currency}; set the currency column to {bank.currency_code}", loc,
+                f"{leg.currency}; set the currency column to {bank.currency_code}",
+                loc,
             )
 
     def _attach_party_details(self, line: JournalLine, leg: Leg | None) -> None:
         loc = line.location
         if leg is None:
-            for name, value in (("applies_to_doc_no", line.applies_to_doc_nos), ("due_date", line.due_date),
-                                ("pmt_discount_date", line.pmt_discount_date),
-                                ("pmt_discount_amount", line.pmt_discount_amount)):
+            for name, value in (
+                ("applies_to_doc_no", line.applies_to_doc_nos),
+                ("due_date", line.due_date),
+                ("pmt_discount_date", line.pmt_discount_date),
+                ("pmt_discount_amount", line.pmt_discount_amount),
+            ):
                 if value:
                     raise InputError(f"{name} is only for customer or vendor lines", loc)
             return
@@ -198,21 +230,36 @@ class JournalResolver:
             raise InputError("due and discount dates are for invoices and credit memos only", loc)
         party = self.setup.record(party_ledger(leg.account_type).party, leg.account_no)
         assert party is not None
-        terms = self.setup.record(PaymentTerms, party.payment_terms_code) if party.payment_terms_code else None
+        terms = (
+            self.setup.record(PaymentTerms, party.payment_terms_code)
+            if party.payment_terms_code
+            else None
+        )
         due, discount_date, discount = None, None, 0
         if termed:
-            due = line.due_date or (parse_date_formula(terms.due_date_formula).apply(line.posting_date)
-                                    if terms else line.posting_date)
+            due = line.due_date or (
+                parse_date_formula(terms.due_date_formula).apply(line.posting_date)
+                if terms
+                else line.posting_date
+            )
             discount_date, discount = self._discount(line, leg, terms)
             if due < line.posting_date:
-                raise InputError(f"due_date {due} is before the posting date {line.posting_date}", loc)
+                raise InputError(
+                    f"due_date {due} is before the posting date {line.posting_date}", loc
+                )
         return PartyAmounts(
-            currency=leg.currency, amount=leg.amount, amount_lcy=leg.amount_lcy, due_date=due,
-            discount_date=discount_date, discount_possible=discount,
+            currency=leg.currency,
+            amount=leg.amount,
+            amount_lcy=leg.amount_lcy,
+            due_date=due,
+            discount_date=discount_date,
+            discount_possible=discount,
             max_tolerance=self._max_tolerance(leg) if termed else 0,
         )
 
-    def _discount(self, line: JournalLine, leg: Leg, terms: PaymentTerms | None) -> tuple[date | None, int]:
+    def _discount(
+        self, line: JournalLine, leg: Leg, terms: PaymentTerms | None
+    ) -> tuple[date | None, int]:
         loc = line.location
         if line.pmt_discount_amount is not None and line.pmt_discount_date is None:
             raise InputError("pmt_discount_amount needs a pmt_discount_date", loc)
@@ -223,12 +270,20 @@ class JournalResolver:
         if discount_date is None:
             return None, 0
         if line.pmt_discount_amount is not None:
-            discount = abs(_minor(line.pmt_discount_amount, leg.currency, self.setup, loc, "pmt_discount_amount"))
+            discount = abs(
+                _minor(
+                    line.pmt_discount_amount, leg.currency, self.setup, loc, "pmt_discount_amount"
+                )
+            )
         elif pct:
             decimals = self.setup.decimals[leg.currency]
             discount = to_minor(quantize(abs(line.amount) * pct / 100, decimals), decimals)
         else:
-            raise InputError("pmt_discount_date is set but neither pmt_discount_amount nor the payment terms give a discount", loc)
+            raise InputError(
+                "pmt_discount_date is set but neither pmt_discount_amount nor the payment "
+                "terms give a discount",
+                loc,
+            )
         if discount >= abs(leg.amount):
             raise InputError("pmt_discount_amount must be less than the amount", loc)
         if discount_date < line.posting_date:
@@ -319,14 +374,18 @@ def post_legs(writer: TransactionWriter, legs: list[Leg]) -> int:
     for leg in legs:
         doc = leg.doc()
         if leg.account_type == AccountType.GL:
-            writer.gl(leg.account_no, doc, leg.amount_lcy, currency=leg.currency, source_amount=leg.amount)
+            writer.gl(
+                leg.account_no, doc, leg.amount_lcy, currency=leg.currency, source_amount=leg.amount
+            )
         elif leg.account_type == AccountType.BANK:
             bank = setup.bank(leg.account_no)
             assert bank is not None
             writer.bank_entry(bank, doc, leg.amount, leg.amount_lcy, balancing=leg.balancing)
         else:
             assert leg.terms is not None
-            entry = writer.party_entry(party_ledger(leg.account_type), leg.account_no, doc, leg.terms)
+            entry = writer.party_entry(
+                party_ledger(leg.account_type), leg.account_no, doc, leg.terms
+            )
             party_entries.append((leg, entry.entry_no))
     applications = 0
     for leg, entry_no in party_entries:
@@ -346,7 +405,9 @@ def _apply_line(writer: TransactionWriter, leg: Leg, entry_no: int) -> None:
 
 
 def _targets(writer: TransactionWriter, ledger: PartyLedger, leg: Leg) -> list[int]:
-    found = ledger_repo.entries_by_document(writer.session, ledger, leg.account_no, list(leg.applies_to))
+    found = ledger_repo.entries_by_document(
+        writer.session, ledger, leg.account_no, list(leg.applies_to)
+    )
     states = ledger_repo.entry_states(writer.session, ledger, [e.entry_no for e in found])
     targets: list[int] = []
     for document_no in leg.applies_to:

@@ -1,4 +1,4 @@
-"""Append the rows of one ledger transaction. Nothing here commits: the caller's unit of work does."""
+"""Append the rows of one ledger transaction. The caller's unit of work commits."""
 
 from __future__ import annotations
 
@@ -170,8 +170,12 @@ class TransactionWriter:
         self.session.flush()
         self._count(ledger.kind.value)
         self.detailed(
-            ledger, entry.entry_no, DetailedEntryType.INITIAL, doc.posting_date,
-            amounts.amount, amounts.amount_lcy,
+            ledger,
+            entry.entry_no,
+            DetailedEntryType.INITIAL,
+            doc.posting_date,
+            amounts.amount,
+            amounts.amount_lcy,
         )
         self.gl(
             self.setup.control_account(ledger),
