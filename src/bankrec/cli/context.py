@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from bankrec.services.database import Database
 
 
+PIPED_WIDTH = 160
+
+
 @dataclass
 class AppContext:
     db_url: str | None
@@ -49,7 +52,9 @@ class AppContext:
     def console(self) -> Console:
         from rich.console import Console
 
-        return Console(soft_wrap=False)
+        # Piped output has no terminal width to fit; a wide page keeps each row on one line.
+        width = None if sys.stdout.isatty() else PIPED_WIDTH
+        return Console(soft_wrap=False, width=width)
 
     def notice(self, message: str) -> None:
         """A remark for a person: stderr, and only when not --quiet."""

@@ -12,6 +12,19 @@ from bankrec.services.ledger_queries import EntryView, TrialBalance
 from bankrec.services.masterdata import Record
 
 _NUMERIC = {"amount", "remaining", "debit", "credit", "balance", "rate", "balance_last_statement"}
+_PROSE = {"name", "description", "address", "ibans", "account_nos"}
+"""Columns that may be shortened; every other column (numbers, codes, dates) is never wrapped."""
+
+
+def _add_column(table: Table, name: str, justify: str = "left") -> None:
+    prose = name in _PROSE
+    table.add_column(
+        name.replace("_", " "),
+        justify="right" if name in _NUMERIC else justify,  # type: ignore[arg-type]
+        no_wrap=True,
+        overflow="ellipsis" if prose else "fold",
+        max_width=36 if prose else None,
+    )
 
 
 def _cell(value: Any) -> str:
@@ -82,11 +95,14 @@ def entries_table(console: Console, ledger: str, entries: Sequence[EntryView]) -
 def trial_balance_table(console: Console, tb: TrialBalance) -> None:
     heading = f"Trial balance ({tb.currency})" + (f" at {tb.at}" if tb.at else "")
     table = Table(title=heading, title_justify="left", show_footer=True)
-    table.add_column("account", footer="total")
-    table.add_column("name")
-    table.add_column("debit", justify="right", footer=str(tb.total_debit))
-    table.add_column("credit", justify="right", footer=str(tb.total_credit))
-    table.add_column("balance", justify="right", footer=str(tb.total))
+    table.add_column("account", footer="total", no_wrap=True)
+    table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=36)
+    for name, total in (
+        ("debit", tb.total_debit),
+        ("credit", tb.total_credit),
+        ("balance", tb.total),
+    ):
+        table.add_column(name, justify="right", footer=str(total), no_wrap=True)
     for line in tb.lines:
         table.add_row(
             line.account_no, line.name, str(line.debit), str(line.credit), str(line.balance)

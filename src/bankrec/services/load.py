@@ -29,6 +29,7 @@ from bankrec.services.masterdata_inputs import (
     PartyInput,
     PaymentTermsInput,
     RateInput,
+    normalise_iban,
 )
 
 SECTIONS = (
@@ -106,6 +107,16 @@ class _Element:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail("expected a list of strings", key)
         return tuple(value)
+
+    def ibans(self, key: str) -> tuple[str, ...]:
+        """A list of IBANs, each checked here so that an error names the bad one."""
+        values = self.strings(key)
+        for index, value in enumerate(values):
+            try:
+                normalise_iban(value)
+            except ValueError as exc:
+                raise self.fail(str(exc), f"{key}[{index}]") from None
+        return values
 
     def build(self, make: Callable[[], Any]) -> Any:
         """Run a constructor that validates; its ValueError becomes an error at this element."""
@@ -236,7 +247,7 @@ def _party(kind: str) -> Callable[[Session, _Element], None]:
                 e.text("address"),
                 e.text("city"),
                 e.text("country"),
-                e.strings("ibans"),
+                e.ibans("ibans"),
                 e.strings("account_nos"),
                 e.optional_text("payment_terms"),
                 e.flag("blocked", False),
