@@ -1,11 +1,13 @@
 """The ``bankrec`` root command and the one place that turns errors into exit codes.
 
 Exit codes: 0 success; 1 refused operation or bad input (nothing written); 2 usage error;
-3 internal error (a bug: rerun with --debug and report the traceback); 130 interrupted.
+3 internal error (a bug: rerun with --debug and report the traceback); 130 interrupted;
+141 the output pipe closed early.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from typing import Any
@@ -19,6 +21,7 @@ from bankrec.cli.context import AppContext
 EXIT_REFUSED = 1
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
 
 
 class BankrecGroup(click.Group):
@@ -29,6 +32,10 @@ class BankrecGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`bankrec ... | head`): stop quietly, as SIGPIPE would.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_BROKEN_PIPE)
         except KeyboardInterrupt:
             click.echo("bankrec: interrupted; nothing of the unfinished step was written", err=True)
             ctx.exit(EXIT_INTERRUPTED)

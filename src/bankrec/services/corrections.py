@@ -226,6 +226,7 @@ def _mirror_party_entries(
             ),
             reversed_entry_no=entry.entry_no,
         )
+        writer.flush()
         app = Application(
             ledger=ledger.kind.value,
             applying_entry_no=mirror.entry_no,

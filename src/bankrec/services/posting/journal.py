@@ -14,6 +14,7 @@ from decimal import Decimal
 from bankrec.db import ledger_repo
 from bankrec.db.ledgers import PartyLedger, party_ledger
 from bankrec.db.models import BankAccount, PaymentTerms
+from bankrec.db.models_ledger import PartyEntryMixin
 from bankrec.db.setup_repo import LedgerSetup
 from bankrec.domain.dateformula import parse_date_formula
 from bankrec.domain.journal import JournalLine
@@ -370,7 +371,7 @@ def _check_balanced(legs: list[Leg], setup: LedgerSetup) -> None:
 def post_legs(writer: TransactionWriter, legs: list[Leg]) -> int:
     """Write every leg, then make the applications the lines ask for; returns applications made."""
     setup = writer.setup
-    party_entries: list[tuple[Leg, int]] = []
+    party_entries: list[tuple[Leg, PartyEntryMixin]] = []
     for leg in legs:
         doc = leg.doc()
         if leg.account_type == AccountType.GL:
@@ -386,11 +387,12 @@ def post_legs(writer: TransactionWriter, legs: list[Leg]) -> int:
             entry = writer.party_entry(
                 party_ledger(leg.account_type), leg.account_no, doc, leg.terms
             )
-            party_entries.append((leg, entry.entry_no))
+            party_entries.append((leg, entry))
+    writer.flush()
     applications = 0
-    for leg, entry_no in party_entries:
+    for leg, entry in party_entries:
         if leg.applies_to:
-            _apply_line(writer, leg, entry_no)
+            _apply_line(writer, leg, entry.entry_no)
             applications += 1
     return applications
 

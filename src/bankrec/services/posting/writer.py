@@ -64,6 +64,9 @@ class TransactionWriter:
         self.transaction_no = self.register.transaction_no
         self.gl_entries: list[GLEntry] = []
         self.counts: dict[str, int] = {}
+        # Initial detailed rows wait for their entry's number until the next flush, so that a
+        # large posting inserts its entries in batches instead of one round trip each.
+        self._pending_initial: list[tuple[PartyLedger, PartyEntryMixin, date]] = []
 
     def _count(self, ledger: str) -> None:
         self.counts[ledger] = self.counts.get(ledger, 0) + 1
@@ -148,7 +151,10 @@ class TransactionWriter:
         *,
         reversed_entry_no: int | None = None,
     ) -> PartyEntryMixin:
-        """A customer or vendor entry, its initial detailed row and its control-account G/L."""
+        """A customer or vendor entry, its initial detailed row and its control-account G/L.
+
+        The entry has its ``entry_no`` only after ``flush``.
+        """
         entry = ledger.entry(
             transaction_no=self.transaction_no,
             party_no=party_no,
@@ -167,16 +173,8 @@ class TransactionWriter:
             reversed_entry_no=reversed_entry_no,
         )
         self.session.add(entry)
-        self.session.flush()
+        self._pending_initial.append((ledger, entry, doc.posting_date))
         self._count(ledger.kind.value)
-        self.detailed(
-            ledger,
-            entry.entry_no,
-            DetailedEntryType.INITIAL,
-            doc.posting_date,
-            amounts.amount,
-            amounts.amount_lcy,
-        )
         self.gl(
             self.setup.control_account(ledger),
             doc,
@@ -208,6 +206,23 @@ class TransactionWriter:
                 amount_lcy_minor=amount_lcy,
             )
         )
+
+    def flush(self) -> None:
+        """Insert what is pending; afterwards every entry written so far has its number."""
+        self.session.flush()
+        if not self._pending_initial:
+            return
+        for ledger, entry, posting_date in self._pending_initial:
+            self.detailed(
+                ledger,
+                entry.entry_no,
+                DetailedEntryType.INITIAL,
+                posting_date,
+                entry.amount_minor,
+                entry.amount_lcy_minor,
+            )
+        self._pending_initial.clear()
+        self.session.flush()
 
     def lcy_total(self) -> int:
         return sum(e.amount_minor for e in self.gl_entries)
