@@ -36,6 +36,8 @@ class JournalLine:
     applies_to_doc_nos: tuple[str, ...] = field(default_factory=tuple)
     pmt_discount_date: date | None = None
     pmt_discount_amount: Decimal | None = None
+    check_no: str = ""
+    """The number of the check a bank line pays out with, for reconciliation by check number."""
 
     @property
     def has_balancing_account(self) -> bool:

@@ -35,6 +35,7 @@ COLUMNS = (
     "applies_to_doc_no",
     "pmt_discount_date",
     "pmt_discount_amount",
+    "check_no",
 )
 REQUIRED = ("date", "account_type", "account_no", "amount")
 _APPLIES_TO_SPLIT = re.compile(r"[;\s]+")
@@ -147,4 +148,5 @@ def _parse_row(row: dict[str, str], location: Location) -> JournalLine:
         applies_to_doc_nos=applies_to,
         pmt_discount_date=_field(row, "pmt_discount_date", location, _parse_date),
         pmt_discount_amount=_field(row, "pmt_discount_amount", location, parse_amount),
+        check_no=text("check_no"),
     )

@@ -123,6 +123,8 @@ class JournalResolver:
             )
         for leg in legs:
             self._check_account(leg)
+        if line.check_no and not any(leg.account_type == AccountType.BANK for leg in legs):
+            raise InputError("check_no is only for lines that post to a bank account", loc)
         party_legs = [leg for leg in legs if leg.is_party]
         if len(party_legs) > 1:
             raise InputError("a line may post to one customer or vendor only; split it in two", loc)
@@ -381,7 +383,14 @@ def post_legs(writer: TransactionWriter, legs: list[Leg]) -> int:
         elif leg.account_type == AccountType.BANK:
             bank = setup.bank(leg.account_no)
             assert bank is not None
-            writer.bank_entry(bank, doc, leg.amount, leg.amount_lcy, balancing=leg.balancing)
+            writer.bank_entry(
+                bank,
+                doc,
+                leg.amount,
+                leg.amount_lcy,
+                balancing=leg.balancing,
+                check_no=leg.line.check_no or None,
+            )
         else:
             assert leg.terms is not None
             entry = writer.party_entry(
