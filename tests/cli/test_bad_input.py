@@ -282,3 +282,27 @@ def test_load_refuses_a_float_amount(ledger: Database, run: Cli, tmp_path: Path)
     assert_refused(result, path, "exchange_rates[0].rate", "string")
     assert "C60" not in customers(ledger)
     assert [r.fields for r in list_rates(ledger, "USD")] == rates_before
+
+
+def test_load_with_a_bad_bank_iban_names_the_field(
+    ledger: Database, run: Cli, tmp_path: Path
+) -> None:
+    path = write_json(
+        tmp_path,
+        {
+            "banks": [
+                {
+                    "no": "B2",
+                    "name": "Second bank",
+                    "currency": "EUR",
+                    "gl_account": "1100",
+                    "iban": "DE00370400440532013000",
+                }
+            ]
+        },
+    )
+
+    result = run("load", str(path))
+
+    assert_refused(result, path, "banks[0].iban", "DE00370400440532013000")
+    assert "B2" not in [r.key for r in list_records(ledger, "bank")]

@@ -118,6 +118,16 @@ class _Element:
                 raise self.fail(str(exc), f"{key}[{index}]") from None
         return values
 
+    def iban(self, key: str) -> str | None:
+        """One optional IBAN, checked here so that an error names its field."""
+        value = self.optional_text(key)
+        if value is not None:
+            try:
+                normalise_iban(value)
+            except ValueError as exc:
+                raise self.fail(str(exc), key) from None
+        return value
+
     def build(self, make: Callable[[], Any]) -> Any:
         """Run a constructor that validates; its ValueError becomes an error at this element."""
         try:
@@ -268,7 +278,7 @@ def _bank(session: Session, e: _Element) -> None:
             e.text("name", required=True),
             e.text("currency", required=True),
             e.text("gl_account", required=True),
-            e.optional_text("iban"),
+            e.iban("iban"),
             e.optional_text("account_no"),
             e.optional_text("bic"),
             e.optional_text("match_tolerance"),
