@@ -97,7 +97,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=[pytest.param(b, marks=[pytest.mark.postgresql] if b == "postgresql" else []) for b in BACKENDS])
+@pytest.fixture(
+    params=[
+        pytest.param(b, marks=[pytest.mark.postgresql] if b == "postgresql" else [])
+        for b in BACKENDS
+    ]
+)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a freshly migrated, empty database on each backend."""
     if request.param == "sqlite":

@@ -36,19 +36,30 @@ STANDARD_COMPANY: dict[str, Any] = {
     ],
     "number_series": [{"code": "GJNL", "starting_no": "GJ-0001"}],
     "company": {
-        "name": "Test GmbH", "local_currency": "EUR",
-        "receivables_account": "1300", "payables_account": "2300",
-        "realized_gains_account": "7800", "realized_losses_account": "7810",
-        "payment_discount_debit_account": "7900", "payment_discount_credit_account": "7910",
-        "payment_tolerance_debit_account": "7920", "payment_tolerance_credit_account": "7930",
-        "payment_tolerance_pct": "0", "max_payment_tolerance": "0",
+        "name": "Test GmbH",
+        "local_currency": "EUR",
+        "receivables_account": "1300",
+        "payables_account": "2300",
+        "realized_gains_account": "7800",
+        "realized_losses_account": "7810",
+        "payment_discount_debit_account": "7900",
+        "payment_discount_credit_account": "7910",
+        "payment_tolerance_debit_account": "7920",
+        "payment_tolerance_credit_account": "7930",
+        "payment_tolerance_pct": "0",
+        "max_payment_tolerance": "0",
     },
     "payment_terms": [
         {"code": "NET30", "due": "30D"},
         {"code": "2-10-NET30", "due": "30D", "discount_date": "10D", "discount_pct": "2"},
     ],
     "customers": [
-        {"no": "C1", "name": "Alpha GmbH", "ibans": ["DE89370400440532013000"], "payment_terms": "NET30"},
+        {
+            "no": "C1",
+            "name": "Alpha GmbH",
+            "ibans": ["DE89370400440532013000"],
+            "payment_terms": "NET30",
+        },
         {"no": "C2", "name": "Beta B.V.", "payment_terms": "2-10-NET30"},
         {"no": "C3", "name": "Gamma Inc.", "payment_terms": "NET30"},
         {"no": "CX", "name": "Blocked Customer", "blocked": True},
@@ -89,26 +100,108 @@ def post(db: Database, *rows: dict[str, str], source: str = "test.csv") -> Posti
     return post_journal(db, journal_csv(*rows), source, "tester")
 
 
-def invoice(doc: str, customer: str, amount: str, date: str = "2026-02-01", **extra: str) -> dict[str, str]:
-    return {"date": date, "document_type": "invoice", "document_no": doc, "account_type": "customer",
-            "account_no": customer, "amount": amount, "bal_account_type": "gl", "bal_account_no": "4000",
-            "description": f"Invoice {doc}", **extra}
+def invoice(
+    doc: str, customer: str, amount: str, date: str = "2026-02-01", **extra: str
+) -> dict[str, str]:
+    return {
+        "date": date,
+        "document_type": "invoice",
+        "document_no": doc,
+        "account_type": "customer",
+        "account_no": customer,
+        "amount": amount,
+        "bal_account_type": "gl",
+        "bal_account_no": "4000",
+        "description": f"Invoice {doc}",
+        **extra,
+    }
 
 
-def payment(doc: str, customer: str, amount: str, applies_to: str = "", date: str = "2026-02-10",
-            bank: str = "BANK", **extra: str) -> dict[str, str]:
+def payment(
+    doc: str,
+    customer: str,
+    amount: str,
+    applies_to: str = "",
+    date: str = "2026-02-10",
+    bank: str = "BANK",
+    **extra: str,
+) -> dict[str, str]:
     """A customer payment received into ``bank``: ``amount`` is what the customer paid (> 0)."""
-    return {"date": date, "document_type": "payment", "document_no": doc, "account_type": "customer",
-            "account_no": customer, "amount": f"-{amount}", "bal_account_type": "bank",
-            "bal_account_no": bank, "applies_to_doc_no": applies_to, "description": f"Payment {doc}", **extra}
+    return {
+        "date": date,
+        "document_type": "payment",
+        "document_no": doc,
+        "account_type": "customer",
+        "account_no": customer,
+        "amount": f"-{amount}",
+        "bal_account_type": "bank",
+        "bal_account_no": bank,
+        "applies_to_doc_no": applies_to,
+        "description": f"Payment {doc}",
+        **extra,
+    }
 
 
 def row_counts(db: Database) -> dict[str, int]:
     """How many rows every ledger table holds: equal before and after a refused posting."""
     tables = [
-        models.GLRegister, models.GLEntry, models.BankLedgerEntry, models.CustomerLedgerEntry,
-        models.VendorLedgerEntry, models.DetailedCustomerLedgerEntry, models.DetailedVendorLedgerEntry,
-        models.Application, models.Unapplication, models.Reversal, models.NumberSeries,
+        models.GLRegister,
+        models.GLEntry,
+        models.BankLedgerEntry,
+        models.CustomerLedgerEntry,
+        models.VendorLedgerEntry,
+        models.DetailedCustomerLedgerEntry,
+        models.DetailedVendorLedgerEntry,
+        models.Application,
+        models.Unapplication,
+        models.Reversal,
+        models.NumberSeries,
     ]
     with db.reading() as session:
-        return {t.__tablename__: session.scalar(select(func.count()).select_from(t)) or 0 for t in tables}
+        return {
+            t.__tablename__: session.scalar(select(func.count()).select_from(t)) or 0
+            for t in tables
+        }
+
+
+def vendor_invoice(
+    doc: str, vendor: str, amount: str, date: str = "2026-02-01", **extra: str
+) -> dict[str, str]:
+    """A purchase invoice: ``amount`` (> 0) owed to ``vendor``, expensed to 6000."""
+    return {
+        "date": date,
+        "document_type": "invoice",
+        "document_no": doc,
+        "account_type": "vendor",
+        "account_no": vendor,
+        "amount": f"-{amount}",
+        "bal_account_type": "gl",
+        "bal_account_no": "6000",
+        "description": f"Purchase invoice {doc}",
+        **extra,
+    }
+
+
+def vendor_payment(
+    doc: str,
+    vendor: str,
+    amount: str,
+    applies_to: str = "",
+    date: str = "2026-02-10",
+    bank: str = "BANK",
+    **extra: str,
+) -> dict[str, str]:
+    """A payment made to ``vendor`` from ``bank``: ``amount`` is what was paid (> 0)."""
+    return {
+        "date": date,
+        "document_type": "payment",
+        "document_no": doc,
+        "account_type": "vendor",
+        "account_no": vendor,
+        "amount": amount,
+        "bal_account_type": "bank",
+        "bal_account_no": bank,
+        "applies_to_doc_no": applies_to,
+        "description": f"Payment {doc}",
+        **extra,
+    }

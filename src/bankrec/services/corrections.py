@@ -138,7 +138,8 @@ def _unapply_own_applications(
         touched |= ledger_repo.application_entry_nos(session, ledger, app)
     own_ids = {a.id for a in own_apps}
     for app in ledger_repo.live_applications(session, ledger, sorted(touched)):
-        if app.id not in own_ids:
+        # Earlier applications of the entries this posting applied to stay as they are.
+        if app.id not in own_ids and app.transaction_no > transaction_no:
             raise ReversalError(
                 f"{ledger.kind} entry {app.applying_entry_no} was applied in transaction "
                 f"{app.transaction_no} after this posting; run `bankrec unapply "
