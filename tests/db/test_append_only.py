@@ -18,23 +18,9 @@ from bankrec.db.models_ledger import APPEND_ONLY_TABLES
 from bankrec.services.corrections import reverse_transaction, unapply_entry
 from bankrec.services.database import Database
 from tests.conftest import Cli
-from tests.factories import invoice, payment, post
+from tests.factories import invoice, payment, post, vendor_invoice
 
 Rows = list[tuple[Any, ...]]
-
-
-def vendor_invoice(doc: str, vendor: str, amount: str) -> dict[str, str]:
-    return {
-        "date": "2026-02-01",
-        "document_type": "invoice",
-        "document_no": doc,
-        "account_type": "vendor",
-        "account_no": vendor,
-        "amount": f"-{amount}",
-        "bal_account_type": "gl",
-        "bal_account_no": "6000",
-        "description": f"Purchase invoice {doc}",
-    }
 
 
 @pytest.fixture

@@ -48,6 +48,33 @@ class EntryView:
     extra: dict[str, Any]
 
 
+def _view(
+    entry: Any,
+    account_no: str,
+    amounts: tuple[Decimal, Decimal | None],
+    currency: str,
+    state: tuple[bool | None, bool],
+    extra: dict[str, Any],
+) -> EntryView:
+    """An EntryView from any ledger row: the document fields are the same on every ledger."""
+    return EntryView(
+        entry.entry_no,
+        entry.transaction_no,
+        entry.posting_date,
+        entry.document_type or "",
+        entry.document_no,
+        entry.external_document_no,
+        account_no,
+        entry.description,
+        amounts[0],
+        amounts[1],
+        currency,
+        state[0],
+        state[1],
+        extra,
+    )
+
+
 def _reversed_transactions() -> Any:
     return select(Reversal.transaction_no).union(select(Reversal.reversed_by_transaction_no))
 
@@ -67,7 +94,7 @@ def list_entries(
         if ledger == "gl":
             return _gl_entries(session, account, decimals, lcy, limit)
         if ledger == "bank":
-            return _bank_entries(session, account, open_only, decimals, limit)
+            return _bank_entries(session, account, open_only, decimals, lcy, limit)
         return _party_entries(session, ledger, account, open_only, decimals, lcy, limit)
 
 
@@ -86,20 +113,12 @@ def _gl_entries(
             else None
         )
         views.append(
-            EntryView(
-                entry.entry_no,
-                entry.transaction_no,
-                entry.posting_date,
-                entry.document_type or "",
-                entry.document_no,
-                entry.external_document_no,
+            _view(
+                entry,
                 entry.gl_account_no,
-                entry.description,
-                from_minor(entry.amount_minor, decimals[lcy]),
-                None,
+                (from_minor(entry.amount_minor, decimals[lcy]), None),
                 lcy,
-                None,
-                bool(is_reversed),
+                (None, bool(is_reversed)),
                 {
                     "source_currency": entry.currency_code,
                     "source_amount": source_amount,
@@ -116,6 +135,7 @@ def _bank_entries(
     account: str | None,
     open_only: bool,
     decimals: dict[str, int],
+    lcy: str,
     limit: int | None,
 ) -> list[EntryView]:
     latest = (
@@ -147,22 +167,17 @@ def _bank_entries(
         state = StatementStatus(status.status) if status else StatementStatus.OPEN
         is_open = not rev and state != StatementStatus.CLOSED
         views.append(
-            EntryView(
-                entry.entry_no,
-                entry.transaction_no,
-                entry.posting_date,
-                entry.document_type or "",
-                entry.document_no,
-                entry.external_document_no,
+            _view(
+                entry,
                 entry.bank_no,
-                entry.description,
-                from_minor(entry.amount_minor, places),
-                from_minor(entry.amount_minor if is_open else 0, places),
+                (
+                    from_minor(entry.amount_minor, places),
+                    from_minor(entry.amount_minor if is_open else 0, places),
+                ),
                 entry.currency_code,
-                is_open,
-                bool(rev),
+                (is_open, bool(rev)),
                 {
-                    "amount_lcy": str(from_minor(entry.amount_lcy_minor, decimals[_lcy(session)])),
+                    "amount_lcy": str(from_minor(entry.amount_lcy_minor, decimals[lcy])),
                     "statement_status": state.value,
                     "statement_no": status.statement_no if status else None,
                     "statement_line_no": status.statement_line_no if status else None,
@@ -175,10 +190,6 @@ def _bank_entries(
             )
         )
     return views
-
-
-def _lcy(session: Session) -> str:
-    return get_company(session).lcy_code
 
 
 def _party_entries(
@@ -224,20 +235,12 @@ def _party_entries(
     for row, remaining, remaining_lcy, discount, rev in session.execute(query.limit(limit)):
         places = decimals[row.currency_code]
         views.append(
-            EntryView(
-                row.entry_no,
-                row.transaction_no,
-                row.posting_date,
-                row.document_type or "",
-                row.document_no,
-                row.external_document_no,
+            _view(
+                row,
                 row.party_no,
-                row.description,
-                from_minor(row.amount_minor, places),
-                from_minor(int(remaining), places),
+                (from_minor(row.amount_minor, places), from_minor(int(remaining), places)),
                 row.currency_code,
-                int(remaining) != 0,
-                bool(rev),
+                (int(remaining) != 0, bool(rev)),
                 {
                     "amount_lcy": str(from_minor(row.amount_lcy_minor, decimals[lcy])),
                     "remaining_amount_lcy": str(from_minor(int(remaining_lcy), decimals[lcy])),
