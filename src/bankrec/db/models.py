@@ -28,6 +28,7 @@ from bankrec.db.models_master import (
     Vendor,
     VendorBankAccount,
 )
+from bankrec.db.models_statement import BankStatement, BankStatementLine
 
 __all__ = [
     "APPEND_ONLY_TABLES",
@@ -35,6 +36,8 @@ __all__ = [
     "BankAccount",
     "BankEntryStatus",
     "BankLedgerEntry",
+    "BankStatement",
+    "BankStatementLine",
     "Base",
     "Company",
     "Currency",
