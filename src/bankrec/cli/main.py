@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from bankrec import __version__
-from bankrec.cli import ledger_cmds, master_cmds, setup_cmds
+from bankrec.cli import ledger_cmds, master_cmds, setup_cmds, statement_cmds
 from bankrec.cli.context import AppContext
 
 EXIT_REFUSED = 1
@@ -108,7 +108,7 @@ def cli(
     ctx.obj = AppContext(db_url=db_url, debug=debug, quiet=quiet, user_option=user_option)
 
 
-for module in (setup_cmds, master_cmds, ledger_cmds):
+for module in (setup_cmds, master_cmds, ledger_cmds, statement_cmds):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -20,7 +20,10 @@ PLACEHOLDER_REFERENCES = frozenset({"", "NONREF", "NOTPROVIDED", "NONE", "0", "N
 
 def _bank_id(line: StatementLine) -> str:
     reference = line.bank_reference.strip()
-    return "" if reference.upper() in PLACEHOLDER_REFERENCES else reference
+    # ASN Bank writes 00000000 where a line has no sequence number.
+    if reference.upper() in PLACEHOLDER_REFERENCES or not reference.strip("0"):
+        return ""
+    return reference
 
 
 def key_base(line: StatementLine) -> str:

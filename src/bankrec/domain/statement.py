@@ -49,8 +49,10 @@ class StatementLine:
     transaction_code: str = ""
     check_no: str = ""
     original_amount: Decimal | None = None
+    """The amount before the bank converted it, in ``original_currency``, signed like ``amount``."""
     original_currency: str = ""
     charges: Decimal | None = None
+    """What the bank charged on this transaction, as a positive cost in the line's currency."""
     batch_reference: str = ""
     reversal: bool = False
     position: str = ""

@@ -11,8 +11,27 @@ from rich.table import Table
 from bankrec.services.ledger_queries import EntryView, TrialBalance
 from bankrec.services.masterdata import Record
 
-_NUMERIC = {"amount", "remaining", "debit", "credit", "balance", "rate", "balance_last_statement"}
-_PROSE = {"name", "description", "address", "ibans", "account_nos"}
+_NUMERIC = {
+    "amount",
+    "remaining",
+    "debit",
+    "credit",
+    "balance",
+    "rate",
+    "balance_last_statement",
+    "opening_balance",
+    "closing_balance",
+}
+_PROSE = {
+    "name",
+    "description",
+    "address",
+    "ibans",
+    "account_nos",
+    "source",
+    "remittance",
+    "counterparty_name",
+}
 """Columns that may be shortened; every other column (numbers, codes, dates) is never wrapped."""
 
 
@@ -50,6 +69,18 @@ def records_table(
     console.print(table)
     if not records:
         console.print("(none)")
+
+
+def rows_table(
+    console: Console, title: str, rows: Sequence[dict[str, Any]], columns: Sequence[str]
+) -> None:
+    """A table of plain dict rows (as the JSON documents have them)."""
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        _add_column(table, column)
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    console.print(table)
 
 
 def record_panel(console: Console, title: str, record: Record) -> None:
