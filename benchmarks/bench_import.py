@@ -55,7 +55,8 @@ def timed(command: list[str]) -> tuple[float, int, str]:
     )
     match = re.search(r"TIME ([\d.]+) (\d+)", result.stderr)
     if result.returncode != 0 or not match:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+        output = (result.stderr + result.stdout)[-3000:]
+        raise SystemExit(f"{' '.join(command)} failed:\n{output}")
     return float(match.group(1)), int(match.group(2)) // 1024, result.stdout
 
 
@@ -63,9 +64,9 @@ def bare_parse_command(fmt: str, path: Path) -> list[str]:
     if fmt == "csv":
         code = (
             "import sys; from pathlib import Path;"
-            "from bankrec.importers.csv_profile import load_profile;"
+            "from bankrec.importers.csv_profile import builtin_profiles;"
             "from bankrec.importers.csv_statement import CsvImporter;"
-            f"p = load_profile(Path({str(path.with_suffix('.toml'))!r}));"
+            "p = next(p for p in builtin_profiles() if p.name == 'ing-de');"
             "f = CsvImporter(p).parse(Path(sys.argv[1]).read_bytes(), sys.argv[1]);"
             "print(f.line_count)"
         )
@@ -84,26 +85,13 @@ def run(name: str, lines: int, folder: Path) -> dict[str, object]:
     _module(generator).generate(path, lines, **options)
     database = f"sqlite:///{folder / f'{name}.db'}"
     subprocess.run([*BANKREC, "--db", database, "init"], check=True, capture_output=True)
-    subprocess.run(
-        [
-            *BANKREC,
-            "--db",
-            database,
-            "bank",
-            "add",
-            "B1",
-            "--name",
-            "Bench",
-            "--currency",
-            "EUR",
-            "--gl-account",
-            "1000",
-        ],
-        check=False,
-        capture_output=True,
-    )
+    for setup in (
+        ["gl", "add", "1000", "--name", "Bank", "--type", "balance", "--no-direct-posting"],
+        ["bank", "add", "B1", "--name", "Bench", "--currency", "EUR", "--gl-account", "1000"],
+    ):
+        subprocess.run([*BANKREC, "--db", database, *setup], check=True, capture_output=True)
     bare_s, bare_mb, _ = timed(bare_parse_command(fmt, path))
-    extra = ["--profile", str(path.with_suffix(".toml"))] if fmt == "csv" else []
+    extra = ["--profile", "ing-de"] if fmt == "csv" else []
     command = [
         *BANKREC,
         "--db",

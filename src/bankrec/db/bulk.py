@@ -12,17 +12,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Boolean, Connection, Date, Table
+
+from bankrec.db.types import ExactDecimal
 
 
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+def _sqlite_converters(table: Table, columns: Sequence[str]) -> list[tuple[int, Any]]:
+    """(position, converter) for the columns whose values SQLite cannot take as they are."""
+    converters: list[tuple[int, Any]] = []
+    for index, name in enumerate(columns):
+        column_type = table.c[name].type
+        if isinstance(column_type, Boolean):
+            converters.append((index, int))
+        elif isinstance(column_type, Date):
+            converters.append((index, date.isoformat))
+        elif isinstance(column_type, ExactDecimal):
+            converters.append((index, str))
+    return converters
 
 
 def insert_rows(
@@ -41,5 +47,12 @@ def insert_rows(
         return
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-    converted = [tuple(_sqlite_value(v) for v in row) for row in rows]
+    converters = _sqlite_converters(table, columns)
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, convert in converters:
+            if values[index] is not None:
+                values[index] = convert(values[index])
+        converted.append(tuple(values))
     connection.exec_driver_sql(sql, converted)

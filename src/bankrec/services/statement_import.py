@@ -17,7 +17,6 @@ from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session
 
 from bankrec.db.bulk import insert_rows
-from bankrec.db.ledger_repo import chunks
 from bankrec.db.models import BankAccount, BankStatement, BankStatementLine, Currency
 from bankrec.domain.accounts import same_account
 from bankrec.domain.dedupe import dedupe_keys
@@ -152,7 +151,7 @@ class _StatementWriter:
         places = self.decimals[bank.currency_code]
         amounts = [self._minor(statement, line, places) for line in statement.lines]
         keys = dedupe_keys(statement.lines)
-        existing = self._existing_keys(bank.no, keys)
+        existing = self._existing_keys(bank.no, statement.lines)
         new = [i for i, key in enumerate(keys) if key not in existing]
         opening = self._balance_minor(statement, "opening", places)
         closing = self._balance_minor(statement, "closing", places)
@@ -229,10 +228,10 @@ class _StatementWriter:
             )
 
     def _minor(self, statement: ParsedStatement, line: StatementLine, places: int) -> int:
-        where = self._where(statement, line.position)
         if line.currency and line.currency != statement.currency:
             raise InputError(
-                f"line is in {line.currency}, the statement in {statement.currency}", where
+                f"line is in {line.currency}, the statement in {statement.currency}",
+                self._where(statement, line.position),
             )
         try:
             return to_minor(line.amount, places)
@@ -240,7 +239,7 @@ class _StatementWriter:
             raise InputError(
                 f"amount {line.amount} has more decimals than {statement.currency} allows "
                 f"({places})",
-                where,
+                self._where(statement, line.position),
             ) from None
 
     def _balance_minor(self, statement: ParsedStatement, which: str, places: int) -> int | None:
@@ -274,18 +273,21 @@ class _StatementWriter:
             self._where(statement),
         )
 
-    def _existing_keys(self, bank_no: str, keys: list[str]) -> set[str]:
-        found: set[str] = set()
-        for part in chunks(keys):
-            found.update(
-                self.session.scalars(
-                    select(BankStatementLine.dedupe_key).where(
-                        BankStatementLine.bank_no == bank_no,
-                        BankStatementLine.dedupe_key.in_(part),
-                    )
-                )
-            )
-        return found
+    def _existing_keys(self, bank_no: str, lines: Sequence[StatementLine]) -> set[str]:
+        """Keys already stored for this bank on the statement's booking dates.
+
+        Every key includes its line's booking date, so lines of other dates can never collide:
+        one range query replaces a lookup per key.
+        """
+        if not lines:
+            return set()
+        dates = [line.booking_date for line in lines]
+        query = select(BankStatementLine.dedupe_key).where(
+            BankStatementLine.bank_no == bank_no,
+            BankStatementLine.booking_date >= min(dates),
+            BankStatementLine.booking_date <= max(dates),
+        )
+        return set(self.session.scalars(query))
 
     def _check_chain(
         self,
