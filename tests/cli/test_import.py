@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from bankrec.db.models import BankAccount
 from bankrec.services.database import Database
 from bankrec.services.masterdata import set_bank
 from tests.conftest import Cli
@@ -42,10 +44,8 @@ def camt(entries: list[tuple[str, str, str]], opening: str, closing: str) -> str
 def banked(ledger: Database) -> Database:
     """The standard company with its EUR bank on IBAN, its chain starting at 1000.00."""
     with ledger.transaction() as session:
-        from bankrec.db.models import BankAccount
-
         session.get_one(BankAccount, "BANK").iban = IBAN
-    set_bank(ledger, "BANK", None, __import__("decimal").Decimal("1000.00"), None)
+    set_bank(ledger, "BANK", None, Decimal("1000.00"), None)
     return ledger
 
 
@@ -153,3 +153,32 @@ def test_dry_run_stores_nothing(banked: Database, run: Cli, tmp_path: Path) -> N
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["files"][0]["lines_new"] == 2
     assert lines_stored(run) == 0
+
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "csv"
+
+
+def test_a_csv_with_a_bad_amount_names_line_and_column_and_stores_nothing(
+    ledger: Database, run: Cli, tmp_path: Path
+) -> None:
+    text = (DATA / "my-bank.csv").read_text(encoding="utf-8").replace("-250,40;", "-250,4x;", 1)
+    path = write(tmp_path, "musterbank.csv", text)
+    profile = str(DATA / "profiles" / "my-bank.toml")
+    before = row_counts(ledger)
+    result = run("import", str(path), "--bank", "BANK", "--profile", profile)
+    assert result.exit_code == 1
+    assert "musterbank.csv: line 6" in result.stderr
+    assert "Soll" in result.stderr
+    assert lines_stored(run) == 0
+    assert row_counts(ledger) == before
+    fixed = run(
+        "import",
+        str(write(tmp_path, "ok.csv", text.replace("-250,4x;", "-250,40;"))),
+        "--bank",
+        "BANK",
+        "--profile",
+        profile,
+        "--allow-gap",
+    )
+    assert fixed.exit_code == 0, fixed.stderr
+    assert lines_stored(run) == 2
