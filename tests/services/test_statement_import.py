@@ -19,7 +19,7 @@ from bankrec.services.database import Database
 from bankrec.services.masterdata import set_bank
 from bankrec.services.statement_import import ImportOptions, StatementReport, store_parsed
 
-OPTIONS = ImportOptions(bank="BANK", user="tester")
+OPTIONS = ImportOptions(banks=("BANK",), user="tester")
 
 
 def line(day: int, amount: str, ref: str = "", text: str = "", name: str = "") -> StatementLine:
@@ -145,7 +145,7 @@ def test_a_gap_in_the_balance_chain_is_refused_with_amounts_and_dates(ledger: Da
 def test_allow_gap_records_the_gap(ledger: Database) -> None:
     store(ledger, statement(line(2, "100.00"), opening="0", closing="100.00", last=2))
     gap = statement(line(10, "5.00"), opening="120.00", closing="125.00", first=10, last=10)
-    options = ImportOptions(bank="BANK", allow_gap=True)
+    options = ImportOptions(banks=("BANK",), allow_gap=True)
     assert store(ledger, gap, options, digest="d2")[0].gap == "20.00"
 
 
@@ -183,6 +183,6 @@ def test_the_bank_is_found_by_iban_or_the_error_says_how_to_fix(ledger: Database
 
 
 def test_dry_run_stores_nothing(ledger: Database) -> None:
-    options = ImportOptions(bank="BANK", dry_run=True)
+    options = ImportOptions(banks=("BANK",), dry_run=True)
     assert store(ledger, statement(line(2, "1.00")), options)[0].lines_new == 1
     assert line_count(ledger) == 0

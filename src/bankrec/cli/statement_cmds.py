@@ -60,7 +60,14 @@ def _file_document(report: Any) -> dict[str, Any]:
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--bank", metavar="NO", help="The bank account (default: found by the file's IBAN).")
+@click.option(
+    "--bank",
+    "banks",
+    metavar="NO",
+    multiple=True,
+    help="The bank account (default: found by the file's IBAN); repeat it for a file that "
+    "holds statements in several currencies.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -81,7 +88,7 @@ def _file_document(report: Any) -> dict[str, Any]:
 def import_(
     app: AppContext,
     files: tuple[str, ...],
-    bank: str | None,
+    banks: tuple[str, ...],
     fmt: str,
     profile: str | None,
     dry_run: bool,
@@ -95,7 +102,7 @@ def import_(
     """
     from bankrec.services.statement_import import ImportOptions, import_files
 
-    options = ImportOptions(bank, fmt, profile, dry_run, allow_gap, app.user)
+    options = ImportOptions(banks, fmt, profile, dry_run, allow_gap, app.user)
     with _progress(app, len(files)) as progress:
         reports = import_files(app.db, files, options, progress)
     if as_json:

@@ -63,7 +63,8 @@ class FileReport:
 
 @dataclass(frozen=True)
 class ImportOptions:
-    bank: str | None = None
+    banks: tuple[str, ...] = ()
+    """Bank accounts named with --bank; empty: find each statement's by its account id."""
     fmt: str = "auto"
     profile: str | None = None
     dry_run: bool = False
@@ -176,14 +177,25 @@ class _StatementWriter:
         self._insert_lines(row, statement.lines, amounts, keys, new)
         return report
 
-    def _bank_for(self, statement: ParsedStatement) -> BankAccount:
-        where = self._where(statement)
-        if self.options.bank:
-            bank = self.session.get(BankAccount, self.options.bank)
+    def _given_banks(self, where: Location) -> list[BankAccount]:
+        banks = []
+        for no in self.options.banks:
+            bank = self.session.get(BankAccount, no)
             if bank is None:
-                raise NotFoundError(f"bank account {self.options.bank} does not exist", where)
-            self._check_account(bank, statement, where)
-            return bank
+                raise NotFoundError(f"bank account {no} does not exist", where)
+            banks.append(bank)
+        return banks
+
+    def _bank_for(self, statement: ParsedStatement) -> BankAccount:
+        """The bank named with --bank (the one in the statement's currency when several are
+        named, as for a multi-currency export), else the one the file's account id names."""
+        where = self._where(statement)
+        given = self._given_banks(where)
+        if len(given) > 1:
+            given = [b for b in given if b.currency_code == statement.currency] or given[:1]
+        if given:
+            self._check_account(given[0], statement, where)
+            return given[0]
         candidates = self._banks_by_account(statement)
         if not candidates:
             account = statement.account_iban or statement.account_no or "(none given)"
