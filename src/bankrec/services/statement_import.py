@@ -142,6 +142,12 @@ class _StatementWriter:
         self.session, self.path, self.parsed = session, path, parsed
         self.digest, self.options, self.label = digest, options, label
         self.decimals = {c.code: c.decimals for c in session.scalars(select(Currency))}
+        # Per bank, what this file has stored so far. A file of many statements (MT940 often
+        # has one per day) then needs no query per statement for its own earlier statements.
+        self._stored_keys: dict[str, set[str]] = {}
+        self._had_lines: dict[str, bool] = {}
+        self._latest: dict[str, tuple[date | None, int, str]] = {}
+        self._banks: dict[str, BankAccount | None] = {}
 
     def _where(self, statement: ParsedStatement, element: str = "") -> Location:
         at = " ".join(p for p in (statement.position, element) if p)
@@ -175,12 +181,16 @@ class _StatementWriter:
         row = self._statement_row(bank, statement, opening, closing, len(new), gap)
         report.statement_id = row.id
         self._insert_lines(row, statement.lines, amounts, keys, new)
+        self._stored_keys.setdefault(bank.no, set()).update(keys[i] for i in new)
+        self._remember_closing(bank.no, row)
         return report
 
     def _given_banks(self, where: Location) -> list[BankAccount]:
         banks = []
         for no in self.options.banks:
-            bank = self.session.get(BankAccount, no)
+            if no not in self._banks:
+                self._banks[no] = self.session.get(BankAccount, no)
+            bank = self._banks[no]
             if bank is None:
                 raise NotFoundError(f"bank account {no} does not exist", where)
             banks.append(bank)
@@ -289,17 +299,24 @@ class _StatementWriter:
         """Keys already stored for this bank on the statement's booking dates.
 
         Every key includes its line's booking date, so lines of other dates can never collide:
-        one range query replaces a lookup per key.
+        one range query replaces a lookup per key, and none is needed for a bank that had no
+        lines before this file.
         """
+        stored = self._stored_keys.setdefault(bank_no, set())
         if not lines:
-            return set()
+            return stored
+        if bank_no not in self._had_lines:
+            any_line = select(BankStatementLine.id).where(BankStatementLine.bank_no == bank_no)
+            self._had_lines[bank_no] = self.session.scalars(any_line.limit(1)).first() is not None
+        if not self._had_lines[bank_no]:
+            return stored
         dates = [line.booking_date for line in lines]
         query = select(BankStatementLine.dedupe_key).where(
             BankStatementLine.bank_no == bank_no,
             BankStatementLine.booking_date >= min(dates),
             BankStatementLine.booking_date <= max(dates),
         )
-        return set(self.session.scalars(query))
+        return stored | set(self.session.scalars(query))
 
     def _check_chain(
         self,
@@ -343,7 +360,33 @@ class _StatementWriter:
             self._where(statement),
         )
 
+    def _remember_closing(self, bank_no: str, row: BankStatement) -> None:
+        """Keep the closing balance just stored when it is the bank's latest, so the next
+        statement of the file continues from it without a query."""
+        if row.closing_minor is None:
+            return
+        latest = self._latest.get(bank_no)
+        if latest is None and not self._is_latest(bank_no, row):
+            return
+        if latest is not None and latest[0] and row.closing_date and row.closing_date < latest[0]:
+            return
+        when = f" of {row.closing_date}" if row.closing_date else ""
+        where = f"the closing balance{when} of statement {row.id} ({row.source_name})"
+        self._latest[bank_no] = (row.closing_date, row.closing_minor, where)
+
+    def _is_latest(self, bank_no: str, row: BankStatement) -> bool:
+        later = select(BankStatement.id).where(
+            BankStatement.bank_no == bank_no,
+            BankStatement.id != row.id,
+            BankStatement.closing_minor.is_not(None),
+            BankStatement.closing_date > row.closing_date,
+        )
+        return row.closing_date is not None and self.session.scalars(later.limit(1)).first() is None
+
     def _previous_closing(self, bank: BankAccount, as_of: date | None) -> tuple[int, str]:
+        cached = self._latest.get(bank.no)
+        if cached is not None and (as_of is None or cached[0] is None or cached[0] <= as_of):
+            return cached[1], cached[2]
         query = (
             select(BankStatement)
             .where(BankStatement.bank_no == bank.no, BankStatement.closing_minor.is_not(None))
