@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bankrec.domain.statement import ParsedStatement
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
@@ -28,3 +31,15 @@ def expectations(fmt: str) -> dict[str, dict[str, Any]]:
         (DATA / "corpus" / f"{fmt}.json").read_text(encoding="utf-8")
     )
     return data
+
+
+def statement_summary(statement: ParsedStatement) -> dict[str, Any]:
+    """What a corpus expectation records of one parsed statement."""
+    return {
+        "lines": len(statement.lines),
+        "sum": sum((line.amount for line in statement.lines), Decimal(0)),
+        "opening": statement.opening.amount if statement.opening else None,
+        "closing": statement.closing.amount if statement.closing else None,
+        "currency": statement.currency,
+        "account": statement.account_iban or statement.account_no,
+    }

@@ -33,7 +33,7 @@ from bankrec.importers.csv_profile import (
 )
 from bankrec.importers.csv_statement import CsvImporter
 from bankrec.importers.registry import choose
-from tests.corpus_support import DATA, corpus_dir, expectations
+from tests.corpus_support import DATA, corpus_dir, expectations, statement_summary
 
 CSV = DATA / "csv"
 PROFILES = {p.name: p for p in builtin_profiles()}
@@ -675,7 +675,7 @@ def test_corpus_file(name: str) -> None:
     choice = choose(data[:SNIFF_BYTES], name, "csv")
     assert choice.label == f"csv:{expected['profile']}"
     parsed = choice.importer.parse(data, name)
-    assert [_summary(s) for s in parsed.statements] == [
+    assert [statement_summary(s) for s in parsed.statements] == [
         _normalised(s) for s in expected["statements"]
     ]
 
@@ -701,17 +701,6 @@ def test_no_profile_claims_a_statement_of_another_format() -> None:
 def _import(data: bytes, name: str) -> ParsedFile:
     """What ``bankrec import`` does with a CSV file: choose a profile by content, then parse."""
     return choose(data[:SNIFF_BYTES], name, "csv").importer.parse(data, name)
-
-
-def _summary(statement: ParsedStatement) -> dict[str, Any]:
-    return {
-        "lines": len(statement.lines),
-        "sum": sum((line.amount for line in statement.lines), Decimal(0)),
-        "opening": statement.opening.amount if statement.opening else None,
-        "closing": statement.closing.amount if statement.closing else None,
-        "currency": statement.currency,
-        "account": statement.account_iban or statement.account_no,
-    }
 
 
 def _normalised(expected: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from bankrec.importers.mt940_details import (
     rf_reference,
     style_of,
 )
-from tests.corpus_support import DATA, corpus_dir, expectations
+from tests.corpus_support import DATA, corpus_dir, expectations, statement_summary
 
 MT940 = DATA / "mt940"
 IMPORTER = Mt940Importer()
@@ -431,17 +431,6 @@ def _corpus_files() -> list[str]:
     return sorted(expectations("mt940"))
 
 
-def _summary(statement: ParsedStatement) -> dict[str, Any]:
-    return {
-        "lines": len(statement.lines),
-        "sum": sum((line.amount for line in statement.lines), Decimal(0)),
-        "opening": statement.opening.amount if statement.opening else None,
-        "closing": statement.closing.amount if statement.closing else None,
-        "currency": statement.currency,
-        "account": statement.account_iban or statement.account_no,
-    }
-
-
 def _expected(statement: dict[str, Any]) -> dict[str, Any]:
     def number(value: str | None) -> Decimal | None:
         return None if value is None else Decimal(value)
@@ -465,7 +454,7 @@ def test_corpus_file(name: str) -> None:
         assert expected["error"] in str(caught.value)
         return
     parsed = IMPORTER.parse(data, name)
-    assert [_summary(s) for s in parsed.statements] == [
+    assert [statement_summary(s) for s in parsed.statements] == [
         _expected(s) for s in expected["statements"]
     ]
     for statement in parsed.statements:

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from bankrec.domain.statement import Balance, ParsedFile, ParsedStatement, StatementLine
+from bankrec.domain.statement import Balance, ParsedFile, StatementLine
 from bankrec.errors import InputError
 from bankrec.importers.base import SNIFF_BYTES
 from bankrec.importers.ofx import OfxImporter
 from bankrec.importers.registry import choose
-from tests.corpus_support import DATA, REPO, corpus_dir, expectations
+from tests.corpus_support import DATA, REPO, corpus_dir, expectations, statement_summary
 
 OFX = DATA / "ofx"
 FEATURES = "sgml_v1_features.ofx"
@@ -467,17 +467,6 @@ def test_generated_statement_reads_back(version: int, tmp_path: Path) -> None:
 # --- the corpus of real bank files -----------------------------------------------------------
 
 
-def _summary(statement: ParsedStatement) -> dict[str, Any]:
-    return {
-        "lines": len(statement.lines),
-        "sum": sum((line.amount for line in statement.lines), Decimal(0)),
-        "opening": statement.opening.amount if statement.opening else None,
-        "closing": statement.closing.amount if statement.closing else None,
-        "currency": statement.currency,
-        "account": statement.account_iban or statement.account_no,
-    }
-
-
 def _expected(entry: dict[str, Any]) -> dict[str, Any]:
     money = ("sum", "opening", "closing")
     return {key: Decimal(v) if key in money and v is not None else v for key, v in entry.items()}
@@ -494,7 +483,7 @@ def test_corpus_file(name: str) -> None:
         assert expected["error"] in str(caught.value)
         return
     parsed = OfxImporter().parse(data, name)
-    assert [_summary(s) for s in parsed.statements] == [
+    assert [statement_summary(s) for s in parsed.statements] == [
         _expected(s) for s in expected["statements"]
     ]
     raw_count = data.upper().count(b"<STMTTRN>")
