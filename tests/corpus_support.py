@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -43,3 +45,13 @@ def statement_summary(statement: ParsedStatement) -> dict[str, Any]:
         "currency": statement.currency,
         "account": statement.account_iban or statement.account_no,
     }
+
+
+def benchmark_generator(name: str) -> ModuleType:
+    """A synthetic-statement generator from ``benchmarks/`` (not a package), loaded by path."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

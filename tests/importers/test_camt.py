@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import gc
-import importlib.util
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from bankrec.domain.statement import Balance, ParsedFile, StatementLine
 from bankrec.errors import InputError, Location
 from bankrec.importers.camt import CamtImporter
-from tests.corpus_support import DATA, REPO, corpus_dir, expectations
+from tests.corpus_support import DATA, benchmark_generator, corpus_dir, expectations
 
 GOLDEN = DATA / "camt"
 CORPUS = expectations("camt")
@@ -408,19 +406,10 @@ def test_empty_file_is_refused() -> None:
 # --- a generated statement ---------------------------------------------------------------------
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_camt", REPO / "benchmarks" / "gen_camt.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("version", [2, 8])
 def test_generated_statement_balances(tmp_path: Path, version: int) -> None:
     path = tmp_path / f"generated_v{version}.xml"
-    _generator().generate(path, 2_000, seed=7, version=version)
+    benchmark_generator("gen_camt").generate(path, 2_000, seed=7, version=version)
     (statement,) = CamtImporter().parse(path.read_bytes(), path.name).statements
     assert len(statement.lines) == 2_000
     assert statement.opening is not None

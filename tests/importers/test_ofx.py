@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,7 +15,13 @@ from bankrec.errors import InputError
 from bankrec.importers.base import SNIFF_BYTES
 from bankrec.importers.ofx import OfxImporter
 from bankrec.importers.registry import choose
-from tests.corpus_support import DATA, REPO, corpus_dir, expectations, statement_summary
+from tests.corpus_support import (
+    DATA,
+    benchmark_generator,
+    corpus_dir,
+    expectations,
+    statement_summary,
+)
 
 OFX = DATA / "ofx"
 FEATURES = "sgml_v1_features.ofx"
@@ -444,19 +448,10 @@ def test_not_ofx_at_all() -> None:
 # --- the benchmark generator -----------------------------------------------------------------
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_ofx", REPO / "benchmarks" / "gen_ofx.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("version", [1, 2])
 def test_generated_statement_reads_back(version: int, tmp_path: Path) -> None:
     path = tmp_path / f"v{version}.ofx"
-    _generator().generate(path, 300, seed=7, version=version)
+    benchmark_generator("gen_ofx").generate(path, 300, seed=7, version=version)
     (statement,) = read(path.name, path.read_bytes()).statements
     assert len(statement.lines) == 300
     assert [line.position for line in statement.lines[:2]] == ["STMTTRN 1", "STMTTRN 2"]
