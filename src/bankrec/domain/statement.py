@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Balance:
     """A balance the file states, signed like line amounts (overdrawn is negative)."""
 
@@ -20,7 +20,7 @@ class Balance:
     date: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatementLine:
     """One transaction on a statement, normalised.
 

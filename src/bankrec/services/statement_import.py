@@ -464,10 +464,18 @@ class _StatementWriter:
         keys: list[str],
         new: list[int],
     ) -> None:
-        rows = [_line_row(row, n, lines[i], amounts[i], keys[i]) for n, i in enumerate(new, 1)]
         table = BankStatementLine.__table__
         assert isinstance(table, Table)
-        insert_rows(self.session.connection(), table, LINE_COLUMNS, rows)
+        connection = self.session.connection()
+        # In chunks, so that a 100,000-line file never holds all its rows twice more in memory.
+        for start in range(0, len(new), INSERT_CHUNK):
+            chunk = enumerate(new[start : start + INSERT_CHUNK], start + 1)
+            rows = [_line_row(row, n, lines[i], amounts[i], keys[i]) for n, i in chunk]
+            insert_rows(connection, table, LINE_COLUMNS, rows)
+
+
+INSERT_CHUNK = 5_000
+"""Rows per bulk insert of statement lines."""
 
 
 def _clip(text: str, size: int) -> str:
