@@ -81,3 +81,8 @@ class SetupError(BankrecError):
 
 class DatabaseError(BankrecError):
     """The database cannot be opened, or its schema is not at the version this bankrec needs."""
+
+
+class PaymentJournalError(BankrecError):
+    """A payment reconciliation journal changes only while open and stays consistent: each line
+    applies to one account, never beyond the line's amount or an entry's unreserved remainder."""

@@ -28,6 +28,13 @@ from bankrec.db.models_master import (
     Vendor,
     VendorBankAccount,
 )
+from bankrec.db.models_payment import (
+    PaymentApplication,
+    PaymentApplicationRule,
+    PaymentJournal,
+    PaymentJournalLine,
+    TextMapping,
+)
 from bankrec.db.models_statement import BankStatement, BankStatementLine
 
 __all__ = [
@@ -51,8 +58,13 @@ __all__ = [
     "GLEntry",
     "GLRegister",
     "NumberSeries",
+    "PaymentApplication",
+    "PaymentApplicationRule",
+    "PaymentJournal",
+    "PaymentJournalLine",
     "PaymentTerms",
     "Reversal",
+    "TextMapping",
     "Unapplication",
     "Vendor",
     "VendorBankAccount",
