@@ -15,7 +15,15 @@ from typing import Any
 import click
 
 from bankrec import __version__
-from bankrec.cli import ledger_cmds, master_cmds, setup_cmds, statement_cmds
+from bankrec.cli import (
+    ledger_cmds,
+    master_cmds,
+    pay_cmds,
+    pay_work_cmds,
+    rules_cmds,
+    setup_cmds,
+    statement_cmds,
+)
 from bankrec.cli.context import AppContext
 
 EXIT_REFUSED = 1
@@ -108,7 +116,9 @@ def cli(
     ctx.obj = AppContext(db_url=db_url, debug=debug, quiet=quiet, user_option=user_option)
 
 
-for module in (setup_cmds, master_cmds, ledger_cmds, statement_cmds):
+# pay_work_cmds adds the matching and posting commands to the `pay` group of pay_cmds.
+assert pay_work_cmds.pay_apply.name in pay_cmds.pay.commands
+for module in (setup_cmds, master_cmds, ledger_cmds, statement_cmds, pay_cmds, rules_cmds):
     for command in module.COMMANDS:
         cli.add_command(command)
 
