@@ -57,9 +57,14 @@ class Explainer:
         return f"{option.account_type} {option.account_no} entries {numbers}"
 
     def rule_sentence(self, option: Option) -> str:
-        if option.rule is None:
-            return f"text-to-account mapping score {MAPPING_SCORE}"
         ev = option.evidence
+        if option.rule is None and option.kind == "mapping":
+            return f"text-to-account mapping score {MAPPING_SCORE}"
+        if option.rule is None:
+            return (
+                f"no rule applies (related party {ev.related_party}, document {ev.doc_match}, "
+                f"amount {ev.amount_match}): not a candidate for automatic application"
+            )
         return (
             f"rule {option.rule.describe()}: related party {ev.related_party}, document "
             f"{ev.doc_match}, amount {ev.amount_match}, reference {ev.reference_match}"
