@@ -73,6 +73,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from bankrec.importers.journal_csv import COLUMNS
+
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE.parent / "examples" / "company.json"
 
@@ -105,23 +107,8 @@ WEIGHTS: dict[str, int] = {
     "no_counterpart": 7,
 }
 CATEGORIES = tuple(WEIGHTS)
-JOURNAL_COLUMNS = (
-    "date",
-    "document_type",
-    "document_no",
-    "external_document_no",
-    "account_type",
-    "account_no",
-    "description",
-    "amount",
-    "currency",
-    "bal_account_type",
-    "bal_account_no",
-    "due_date",
-    "applies_to_doc_no",
-    "pmt_discount_date",
-    "pmt_discount_amount",
-)
+JOURNAL_COLUMNS = COLUMNS[: COLUMNS.index("check_no")]
+"""The journal CSV columns the opening journal fills (the rows are written by position)."""
 MIN_LINES = 40
 
 MAPPINGS = (

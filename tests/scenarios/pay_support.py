@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from bankrec.db.models import BankAccount, BankStatement, BankStatementLine
+from bankrec.db.models import BankAccount, BankStatement, BankStatementLine, Currency
 from bankrec.services.database import Database
 from bankrec.services.payjournal import new_journal
 
@@ -32,8 +32,11 @@ def add_statement(db: Database, bank: str, lines: list[Tx], closing: str | None 
     with db.transaction() as session:
         account = session.get(BankAccount, bank)
         assert account is not None
+        currency = session.get(Currency, account.currency_code)
+        assert currency is not None
+        places = currency.decimals
         opening = account.balance_last_statement_minor
-        total = sum(int(Decimal(tx.amount).scaleb(2)) for tx in lines)
+        total = sum(int(Decimal(tx.amount).scaleb(places)) for tx in lines)
         statement = BankStatement(
             bank_no=bank,
             format="camt",
@@ -46,7 +49,7 @@ def add_statement(db: Database, bank: str, lines: list[Tx], closing: str | None 
             account_iban="",
             account_no="",
             opening_minor=opening,
-            closing_minor=int(Decimal(closing).scaleb(2)) if closing else opening + total,
+            closing_minor=int(Decimal(closing).scaleb(places)) if closing else opening + total,
             closing_date=date.fromisoformat(lines[-1].booked),
             lines_in_file=len(lines),
             lines_new=len(lines),
@@ -63,13 +66,14 @@ def add_statement(db: Database, bank: str, lines: list[Tx], closing: str | None 
                     bank_no=bank,
                     dedupe_key=uuid.uuid4().hex,
                     booking_date=date.fromisoformat(tx.booked),
-                    amount_minor=int(Decimal(tx.amount).scaleb(2)),
+                    amount_minor=int(Decimal(tx.amount).scaleb(places)),
                     currency_code=account.currency_code,
                     remittance=tx.text,
                     counterparty_name=tx.name,
                     counterparty_account=tx.account,
                     structured_reference=tx.reference,
-                    bank_reference=f"REF-{uuid.uuid4().hex[:8]}",
+                    end_to_end_id=f"E2E-{line_no}",
+                    bank_reference=f"REF-{line_no}-{uuid.uuid4().hex[:8]}",
                 )
             )
         return statement.id

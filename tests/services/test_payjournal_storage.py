@@ -4,9 +4,8 @@ apply-manual, transfer-diff, delete; rules and text mappings; on both backends."
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +14,6 @@ from sqlalchemy import func, inspect, select
 
 from bankrec.db import payment_repo
 from bankrec.db.models import (
-    BankStatement,
-    BankStatementLine,
     PaymentApplication,
     PaymentApplicationRule,
     PaymentJournal,
@@ -52,6 +49,8 @@ from bankrec.services.text_mappings import (
     remove_mapping,
 )
 from tests.factories import invoice, post, vendor_invoice
+from tests.scenarios import pay_support
+from tests.scenarios.pay_support import Tx
 
 Row = tuple[str, str, str, str]
 """(booking date, amount, text, counterparty name) of a statement line."""
@@ -60,48 +59,9 @@ Row = tuple[str, str, str, str]
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def add_statement(db: Database, bank: str, rows: list[Row], currency: str = "EUR") -> int:
-    """Store a statement of ``bank`` as an import would, without a file."""
-    places = 0 if currency == "JPY" else 2
-    with db.transaction() as session:
-        statement = BankStatement(
-            bank_no=bank,
-            format="csv",
-            profile=None,
-            source_name="test",
-            file_sha256=uuid.uuid4().hex,
-            statement_ref="",
-            file_position="",
-            currency_code=currency,
-            account_iban="",
-            account_no="",
-            opening_minor=None,
-            closing_minor=None,
-            closing_date=date.fromisoformat(rows[-1][0]) if rows else None,
-            lines_in_file=len(rows),
-            lines_new=len(rows),
-            imported_at=datetime.now(UTC),
-            imported_by="tester",
-        )
-        session.add(statement)
-        session.flush()
-        for line_no, (booked, amount, text, name) in enumerate(rows, start=1):
-            session.add(
-                BankStatementLine(
-                    statement_id=statement.id,
-                    line_no=line_no,
-                    bank_no=bank,
-                    dedupe_key=uuid.uuid4().hex,
-                    booking_date=date.fromisoformat(booked),
-                    amount_minor=int(Decimal(amount).scaleb(places)),
-                    currency_code=currency,
-                    remittance=text,
-                    counterparty_name=name,
-                    end_to_end_id=f"E2E-{line_no}",
-                    bank_reference=f"REF-{line_no}",
-                )
-            )
-        return statement.id
+def add_statement(db: Database, bank: str, rows: list[Row]) -> int:
+    """Store a statement of ``bank``, in its currency, as an import would."""
+    return pay_support.add_statement(db, bank, [Tx(*row) for row in rows])
 
 
 def entry_no(db: Database, ledger: str, document_no: str) -> int:
@@ -110,8 +70,8 @@ def entry_no(db: Database, ledger: str, document_no: str) -> int:
     return found[0]
 
 
-def journal_with(db: Database, bank: str, rows: list[Row], currency: str = "EUR") -> int:
-    statement = add_statement(db, bank, rows, currency)
+def journal_with(db: Database, bank: str, rows: list[Row]) -> int:
+    statement = add_statement(db, bank, rows)
     journal: int = new_journal(db, bank, statement, "tester")["journal"]
     return journal
 
@@ -343,7 +303,7 @@ def test_new_journal_without_statement_takes_free_lines_by_date(books: Database)
 def test_new_journal_refuses_another_banks_statement_and_unknown_records(
     books: Database,
 ) -> None:
-    usd = add_statement(books, "USDBANK", [("2026-03-02", "10.00", "x", "")], "USD")
+    usd = add_statement(books, "USDBANK", [("2026-03-02", "10.00", "x", "")])
     with pytest.raises(InputError, match=f"statement {usd} belongs to bank USDBANK, not BANK"):
         new_journal(books, "BANK", usd, "tester")
     with pytest.raises(NotFoundError, match="bank account NOPE"):
@@ -612,7 +572,7 @@ def test_apply_manual_currencies(books: Database) -> None:
     eur_bank = journal_with(books, "BANK", [("2026-03-02", "95.00", "SI-USD", "Gamma")])
     converted = apply_manual(books, eur_bank, 1, usd_entry, ledger="customer")
     assert converted["application"]["applied_amount"] == "95.00"  # 100 USD at 0.95
-    usd_bank = journal_with(books, "USDBANK", [("2026-03-02", "50.00", "SI-1", "")], "USD")
+    usd_bank = journal_with(books, "USDBANK", [("2026-03-02", "50.00", "SI-1", "")])
     with pytest.raises(PaymentJournalError, match="USDBANK is in USD but customer entry"):
         apply_manual(books, usd_bank, 1, entry_no(books, "customer", "SI-1"), ledger="customer")
     with pytest.raises(PaymentJournalError, match="fully claimed"):
