@@ -7,10 +7,14 @@ B.V. on 2 % / 10 days, C3 Gamma Inc.; bank BANK in EUR on G/L 1100.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from bankrec.errors import PaymentJournalError
 from bankrec.services.database import Database
+from bankrec.services.masterdata import set_company
+from bankrec.services.masterdata_inputs import CompanyInput
 from bankrec.services.payjournal import accept, show_journal
 from bankrec.services.payjournal.apply import apply_journal, line_candidates
 from bankrec.services.payjournal.post import PostOptions, post_payment_journal
@@ -202,3 +206,21 @@ def test_candidates_rank_every_plausible_entry_with_evidence(books: Database) ->
     first = found["candidates"][0]
     assert first["document_nos"] == ["103001"] or first["document_nos"] == ("103001",)
     assert first["confidence"] == "high"
+
+
+def test_payment_short_within_the_tolerance_closes_the_invoice(ledger: Database) -> None:
+    """Tolerance 1 %, at most 5.00: 996.00 paid on 1,000.00 is High and closes the invoice with
+    4.00 posted as a tolerance expense."""
+    set_company(
+        ledger,
+        CompanyInput(payment_tolerance_pct=Decimal("1"), max_payment_tolerance=Decimal("5.00")),
+    )
+    post(ledger, invoice("SI-4001", "C1", "1000.00", date="2026-03-01"))
+    journal = journal_for(ledger, "BANK", [Tx("2026-03-08", "996.00", "SI-4001", "", IBAN_C1)])
+    apply_journal(ledger, journal)
+    found = line(ledger, journal, 1)
+    assert found["confidence"] == "high"
+    assert "tolerance" in " ".join(found["details"])  # type: ignore[arg-type]
+    post_payment_journal(ledger, journal, PostOptions(payments_only=True))
+    assert open_items(ledger) == {}
+    assert balances(ledger)["7920"] == "4.00"

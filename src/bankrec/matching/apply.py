@@ -85,7 +85,10 @@ def _plan_entries(option: Option, line: PaymentLine, book: EntryBook, decimals: 
         else:
             applied, discount, closes = money, 0, False
             left = format_minor(full - money, decimals)
-            notes.append(f"partial payment: {label} keeps {left} open")
+            if full - money <= abs(entry.max_tolerance) and entry.remaining == entry.remaining_bank:
+                notes.append(f"{label} closes within its payment tolerance: {left} short")
+            else:
+                notes.append(f"partial payment: {label} keeps {left} open")
             money = 0
         if discount:
             notes.append(f"payment discount {format_minor(discount, decimals)} taken on {label}")

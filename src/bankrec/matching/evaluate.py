@@ -17,7 +17,7 @@ from bankrec.domain.money import format_minor
 from bankrec.matching.amounts import tolerance_window
 from bankrec.matching.book import WINDOW_CAP, BankBook, EntryBook
 from bankrec.matching.documents import DocHit, LineRefs
-from bankrec.matching.model import Ledger, PaymentLine, Settings, TextMapping
+from bankrec.matching.model import Ledger, OpenEntry, PaymentLine, Settings, TextMapping
 from bankrec.matching.names import PartyBook, PartyKey, PartyMatch
 from bankrec.matching.options import (
     LineOptions,
@@ -207,7 +207,9 @@ class Matcher:
         worth = self.book.worth(index, ctx.line.date)
         party = ctx.parties.get((entry.ledger, entry.party_no))
         hit = ctx.doc_hits.get(index)
-        in_window = self._in_window(ctx, worth.applicable)
+        in_window = self._in_window(ctx, worth.applicable) or self._within_tolerance(
+            ctx, entry, worth.applicable
+        )
         count = ctx.singles.get(entry.ledger, 0) + ctx.groups.get(entry.ledger, 0)
         seen = Observed(
             party.related if party else "no",
@@ -366,6 +368,16 @@ class Matcher:
 
     def _in_window(self, ctx: _Context, amount: int) -> bool:
         return ctx.low <= amount <= ctx.high
+
+    @staticmethod
+    def _within_tolerance(ctx: _Context, entry: OpenEntry, amount: int) -> bool:
+        """A payment short of the entry by no more than the entry's payment tolerance settles
+        it (the posting books the tolerance), so its amount counts as matching. (An overpayment
+        keeps its rest as the line's difference, for the bookkeeper to place.)"""
+        tolerance = abs(entry.max_tolerance)
+        foreign = entry.remaining != entry.remaining_bank
+        short = abs(amount) - abs(ctx.line.amount)
+        return bool(tolerance) and not foreign and 0 < short <= tolerance
 
     def _doc(self, index: int) -> str:
         entry = self.book.entries[index]
