@@ -9,7 +9,7 @@ dictionary look-ups, whatever the number of open entries.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
@@ -87,6 +87,7 @@ class DocIndex:
         self._by_run: dict[str, list[tuple[int, DocField, str]]] = defaultdict(list)
         self._by_core: dict[str, list[tuple[int, DocField, str]]] = defaultdict(list)
         self._by_compact: dict[str, list[tuple[int, DocField, str]]] = defaultdict(list)
+        self._pending: list[tuple[list[str], tuple[int, DocField, str]]] = []
 
     def add(self, target: int, field: DocField, value: str) -> None:
         """Index ``value`` (a document number of ``target``); blanks are ignored."""
@@ -98,7 +99,7 @@ class DocIndex:
             return
         entry = (target, field, upper)
         if len(upper) >= MIN_DOC_LENGTH:
-            self._by_run[runs[-1]].append(entry)
+            self._pending.append((runs, entry))
         core = trailing_number(runs[-1])
         if core:
             self._by_core[core].append(entry)
@@ -106,8 +107,23 @@ class DocIndex:
         if key:
             self._by_compact[key].append(entry)
 
+    def _index_pending(self) -> None:
+        """File each document number under its rarest run: a line naming the number contains
+        every one of its runs, and the rarest keeps the bucket to check small (keying on the
+        last run put every "...-03" of a ledger into one bucket)."""
+        if not self._pending:
+            return
+        frequency: Counter[str] = Counter()
+        for runs, _ in self._pending:
+            frequency.update(set(runs))
+        for runs, entry in self._pending:
+            rarest = min(runs, key=lambda run: (frequency[run], -len(run), run))
+            self._by_run[rarest].append(entry)
+        self._pending.clear()
+
     def find(self, refs: LineRefs) -> dict[int, DocHit]:
         """Every target whose document number the line names, with the strongest hit each."""
+        self._index_pending()
         best: dict[int, DocHit] = {}
         runs = refs.runs
         for run in runs:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bankrec.db.models import (
@@ -34,6 +34,7 @@ DECIDED = ("accepted", "manual")
 BANK_RATE_SPREAD = Decimal(5)
 """Percent by which a bank's exchange rate may differ from the rate table's and still settle a
 foreign invoice whole (the difference is then a realized exchange gain or loss)."""
+LINE_MATCH_COLUMNS = ("confidence", "score", "status", "match_json", "reviewed")
 STATUS_OF_TARGET = {
     "entries": "matched_auto",
     "bank_entry": "matched_auto",
@@ -108,7 +109,7 @@ def _store(
         status = STATUS_OF_TARGET[match.target] if match.applications and match.target else None
         updates.append(
             {
-                "id": line.id,
+                "line_id": line.id,
                 "confidence": match.confidence if match.applications else "none",
                 "score": match.score if match.applications else 0,
                 "status": status or "not_applied",
@@ -134,10 +135,21 @@ def _store(
                     "origin": origin,
                 }
             )
+    # Core executemany, below the ORM's per-row bookkeeping: 10,000 lines in well under a second.
+    connection = session.connection()
     if updates:
-        session.execute(update(PaymentJournalLine), updates)
+        lines_table = PaymentJournalLine.__table__
+        assert isinstance(lines_table, Table)
+        statement = (
+            update(lines_table)
+            .where(lines_table.c.id == bindparam("line_id"))
+            .values({name: bindparam(name) for name in LINE_MATCH_COLUMNS})
+        )
+        connection.execute(statement, updates)
     if applications:
-        session.execute(insert(PaymentApplication), applications)
+        applications_table = PaymentApplication.__table__
+        assert isinstance(applications_table, Table)
+        connection.execute(insert(applications_table), applications)
     journal.version += 1
     session.flush()
     session.expire_all()
