@@ -18,10 +18,11 @@ from bankrec.services.masterdata_inputs import CompanyInput
 from bankrec.services.payjournal import accept, show_journal
 from bankrec.services.payjournal.apply import apply_journal, line_candidates
 from bankrec.services.payjournal.post import PostOptions, post_payment_journal
+from bankrec.services.payjournal.reverse import reverse_journal
 from bankrec.services.text_mappings import add_mapping
 from tests.factories import invoice, post, row_counts, vendor_invoice
 from tests.scenarios.pay_support import Tx, balance_last_statement, journal_for
-from tests.scenarios.test_payment_scenarios import balances, open_items, remaining
+from tests.scenarios.test_payment_scenarios import balances, nonzero, open_items, remaining
 
 IBAN_C1 = "DE89 3704 0044 0532 0130 00"
 
@@ -224,3 +225,26 @@ def test_payment_short_within_the_tolerance_closes_the_invoice(ledger: Database)
     post_payment_journal(ledger, journal, PostOptions(payments_only=True))
     assert open_items(ledger) == {}
     assert balances(ledger)["7920"] == "4.00"
+
+
+def test_reversing_a_reconciled_journal_restores_the_books_and_reopens_its_lines(
+    books: Database,
+) -> None:
+    journal = journal_for(
+        books, "BANK", [Tx("2026-03-20", "1250.00", "INV 103001 103002", "Alpha GmbH", IBAN_C1)]
+    )
+    apply_journal(books, journal)
+    before = balances(books)
+    post_payment_journal(books, journal, PostOptions(user="tester"))
+    assert balance_last_statement(books, "BANK") == 125000
+    result = reverse_journal(books, journal, "tester", reopen=True)
+    assert result.statement_no == 1
+    assert result.reopened_entries == 1
+    assert balance_last_statement(books, "BANK") == 0
+    assert nonzero(balances(books)) == nonzero(before)
+    assert open_items(books) == {"103001": "1000.00", "103002": "250.00", "SI-2001": "500.00"}
+    assert result.new_journal is not None
+    apply_journal(books, result.new_journal)
+    assert line(books, result.new_journal, 1)["confidence"] == "high"
+    with pytest.raises(PaymentJournalError, match="already reversed"):
+        reverse_journal(books, journal, "tester")

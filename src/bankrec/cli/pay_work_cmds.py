@@ -138,3 +138,31 @@ def pay_review(app: AppContext, journal_id: int, every_line: bool, prompt_anyway
     from bankrec.cli.pay_review import run_review
 
     run_review(app, journal_id, every_line, prompt_anyway)
+
+
+@pay.command("reverse")
+@JOURNAL
+@click.option(
+    "--reopen",
+    is_flag=True,
+    help="Put the journal's statement lines into a new open journal to apply and post again.",
+)
+@json_option
+@pass_app
+def pay_reverse(app: AppContext, journal_id: int, reopen: bool, as_json: bool) -> None:
+    """Reverse a posted journal: undo its bank statement if it reconciled one, then reverse its
+    payments and postings, in one transaction."""
+    from dataclasses import asdict
+
+    from bankrec.services.payjournal.reverse import reverse_journal
+
+    result = reverse_journal(app.db, journal_id, app.user, reopen)
+    if as_json:
+        emit_json(asdict(result))
+        return
+    undone = f"; statement {result.statement_no} undone" if result.statement_no else ""
+    click.echo(
+        f"journal {result.journal}: transaction {result.transaction_no} reversed by "
+        f"{result.reversed_by}{undone}"
+        + (f"; its lines are in new journal {result.new_journal}" if result.new_journal else "")
+    )

@@ -39,34 +39,37 @@ class CorrectionResult:
 def reverse_transaction(db: Database, transaction_no: int, user: str) -> CorrectionResult:
     """Post the mirror of every entry of a journal transaction and mark both as reversed."""
     with db.transaction() as session:
-        register = session.get(GLRegister, transaction_no)
-        if register is None:
-            raise NotFoundError(f"transaction {transaction_no} does not exist")
-        _check_reversible(session, register)
-        setup = LedgerSetup(session)
-        writer = TransactionWriter(
-            session,
-            setup,
-            TransactionSource.REVERSAL,
-            user,
-            f"reversal of transaction {transaction_no}",
-        )
-        undone: list[int] = []
-        for ledger in (CUSTOMERS, VENDORS):
-            undone += _unapply_own_applications(session, writer, ledger, transaction_no)
-        _mirror_gl(session, writer, transaction_no)
-        _mirror_bank(session, writer, transaction_no)
-        for ledger in (CUSTOMERS, VENDORS):
-            _mirror_party_entries(session, writer, ledger, transaction_no)
-        session.add(
-            Reversal(
-                transaction_no=transaction_no, reversed_by_transaction_no=writer.transaction_no
-            )
-        )
-        session.flush()
-        return CorrectionResult(
-            writer.transaction_no, transaction_no, dict(sorted(writer.counts.items())), undone
-        )
+        return reverse_in(session, transaction_no, user)
+
+
+def reverse_in(session: Session, transaction_no: int, user: str) -> CorrectionResult:
+    """``reverse_transaction`` inside the caller's transaction."""
+    register = session.get(GLRegister, transaction_no)
+    if register is None:
+        raise NotFoundError(f"transaction {transaction_no} does not exist")
+    _check_reversible(session, register)
+    setup = LedgerSetup(session)
+    writer = TransactionWriter(
+        session,
+        setup,
+        TransactionSource.REVERSAL,
+        user,
+        f"reversal of transaction {transaction_no}",
+    )
+    undone: list[int] = []
+    for ledger in (CUSTOMERS, VENDORS):
+        undone += _unapply_own_applications(session, writer, ledger, transaction_no)
+    _mirror_gl(session, writer, transaction_no)
+    _mirror_bank(session, writer, transaction_no)
+    for ledger in (CUSTOMERS, VENDORS):
+        _mirror_party_entries(session, writer, ledger, transaction_no)
+    session.add(
+        Reversal(transaction_no=transaction_no, reversed_by_transaction_no=writer.transaction_no)
+    )
+    session.flush()
+    return CorrectionResult(
+        writer.transaction_no, transaction_no, dict(sorted(writer.counts.items())), undone
+    )
 
 
 def _check_reversible(session: Session, register: GLRegister) -> None:

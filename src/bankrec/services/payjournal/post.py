@@ -338,16 +338,17 @@ class _Poster:
         self._bank_leg(line, bank_amount, (kind, party_no))
         self.writer.flush()
         self.payments += 1
-        for application in party:
-            if application.entry_no is None:
-                continue  # on account: the payment entry keeps this part open
-            limit = abs(_entry_amount(application)) - abs(self._entry_discount(application))
+        # On-account parts (no entry) stay open on the payment entry.
+        targets = [a for a in party if a.entry_no is not None]
+        batches = [targets] if self._fills_in_order(targets) else [[a] for a in targets]
+        for batch in batches:
+            limit = sum(abs(_entry_amount(a)) - abs(self._entry_discount(a)) for a in batch)
             try:
                 apply_entries(
                     self.writer,
                     ledger,
                     payment.entry_no,
-                    [application.entry_no],
+                    [a.entry_no for a in batch if a.entry_no is not None],
                     line.transaction_date,
                     amount_limit=limit,
                 )
@@ -356,6 +357,17 @@ class _Poster:
                     f"journal {self.journal.id} line {line.line_no}: {exc.message}"
                 ) from None
             self.applications += 1
+
+    def _fills_in_order(self, targets: list[PaymentApplication]) -> bool:
+        """Whether one application of the payment to all targets, in order, gives each exactly
+        its share: every target but the last is paid whole. Then the line posts as one
+        application (as Business Central applies one payment to a set of entries)."""
+        for application in targets[:-1]:
+            assert application.entry_no is not None
+            state = self.states[(application.account_type, application.entry_no)]
+            if abs(_entry_amount(application)) != abs(state.remaining):
+                return False
+        return bool(targets)
 
     def _entry_side(self, party: list[PaymentApplication], bank_amount: int) -> tuple[str, int]:
         """The payment entry's currency and amount: the bank's, or for a local bank paying a
