@@ -7,7 +7,8 @@ the highest total score, ties broken by a total order on content, so the input o
 matters:
 
 - a component where every conflict is over one whole entry is an assignment problem, solved
-  exactly by ``scipy.optimize.linear_sum_assignment``;
+  exactly by ``scipy.optimize.linear_sum_assignment`` (by its sparse twin,
+  ``min_weight_full_bipartite_matching``, above ``LSA_MAX_LINES`` lines);
 - any other component (groups overlapping single entries, instalments sharing an entry) is
   solved by branch and bound from the greedy answer, within a node limit.
 """
@@ -19,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from bankrec.matching.apply import Demand
 from bankrec.matching.model import EntryKey
@@ -40,9 +43,16 @@ class Choice(NamedTuple):
 
 
 def assign(
-    per_line: Sequence[Sequence[Choice]], capacity: Mapping[EntryKey, int]
+    per_line: Sequence[Sequence[Choice]],
+    capacity: Mapping[EntryKey, int],
+    tie_break: bool = True,
 ) -> list[Choice | None]:
-    """The chosen option of each line (or None), maximising the total score."""
+    """The chosen option of each line (or None), maximising the total score.
+
+    Equal totals are decided by the choices' ``key`` order; with ``tie_break`` false they are
+    not, and the scores reach the solver unscaled (a caller that finds the ties itself, as bank
+    reconciliation does, keeps the full precision of large scores).
+    """
     chosen: list[Choice | None] = [None] * len(per_line)
     contested = _contested(per_line, capacity)
     for component in _components(per_line, contested):
@@ -53,7 +63,7 @@ def assign(
         keys = sorted(
             {d.key for line in component for c in per_line[line] for d in c.demands} & contested
         )
-        solver = _Component(component, per_line, {k: capacity.get(k, 0) for k in keys})
+        solver = _Component(component, per_line, {k: capacity.get(k, 0) for k in keys}, tie_break)
         for line, choice in zip(component, solver.solve(), strict=True):
             chosen[line] = choice
     return chosen
@@ -108,23 +118,31 @@ class _Component:
     """One conflict component: its lines, their options and the contested capacities."""
 
     def __init__(
-        self, lines: list[int], per_line: Sequence[Sequence[Choice]], capacity: dict[EntryKey, int]
+        self,
+        lines: list[int],
+        per_line: Sequence[Sequence[Choice]],
+        capacity: dict[EntryKey, int],
+        tie_break: bool = True,
     ) -> None:
         self.lines = lines
         self.options = [list(per_line[line]) for line in lines]
         self.capacity = capacity
         ranked = sorted((c for options in self.options for c in options), key=lambda c: c.key)
         self.pref = {
-            (c.line, c.option): len(ranked) - position for position, c in enumerate(ranked)
+            (c.line, c.option): (len(ranked) - position) if tie_break else 0
+            for position, c in enumerate(ranked)
         }
-        self.scale = len(ranked) * len(lines) + 1
+        self.scale = len(ranked) * len(lines) + 1 if tie_break else 1
+        self.levels = _PREF_LEVELS if tie_break else 0
 
     def weight(self, choice: Choice) -> int:
         return choice.score * self.scale + self.pref[(choice.line, choice.option)]
 
     def solve(self) -> list[Choice | None]:
-        if len(self.lines) <= LSA_MAX_LINES and self._one_entry_conflicts():
-            return self._assignment()
+        if self._one_entry_conflicts():
+            if len(self.lines) <= LSA_MAX_LINES:
+                return self._assignment()
+            return self._sparse_assignment()
         return self._branch_and_bound()
 
     # -- capacity ----------------------------------------------------------------------------
@@ -174,15 +192,15 @@ class _Component:
         keys = sorted(self.capacity)
         column = {key: i for i, key in enumerate(keys)}
         rows, width = len(self.lines), len(keys) + len(self.lines)
-        scale = _PREF_LEVELS * rows + 1
-        ranked_total = max(self.pref.values(), default=1)
+        scale = self.levels * rows + 1
+        ranked_total = max(self.pref.values(), default=1) or 1
         forbidden = -1.0e15
         matrix = [[forbidden] * width for _ in range(rows)]
         best: dict[tuple[int, int], Choice] = {}
         for row, options in enumerate(self.options):
             matrix[row][len(keys) + row] = 0.0
             for choice in options:
-                pref = self.pref[(choice.line, choice.option)] * _PREF_LEVELS // ranked_total
+                pref = self.pref[(choice.line, choice.option)] * self.levels // ranked_total
                 value = float(choice.score * scale + pref)
                 contested = [d.key for d in choice.demands if d.key in self.capacity]
                 col = column[contested[0]] if contested else len(keys) + row
@@ -193,6 +211,43 @@ class _Component:
         result: list[Choice | None] = [None] * rows
         for row, col in zip(row_ind.tolist(), col_ind.tolist(), strict=True):
             result[row] = best.get((row, col))
+        return result
+
+    def _sparse_assignment(self) -> list[Choice | None]:
+        """The same problem as ``_assignment`` for a large component, without a dense matrix.
+
+        Every line gets its own "unassigned" column, so a full matching of the rows exists; a
+        cost of ``top + 1 - value`` (never zero: a sparse zero is no edge) turns the maximum
+        total value into the minimum total cost, since every row takes exactly one cell.
+        """
+        keys = sorted(self.capacity)
+        column = {key: i for i, key in enumerate(keys)}
+        rows, width = len(self.lines), len(keys) + len(self.lines)
+        scale = self.levels * rows + 1
+        ranked_total = max(self.pref.values(), default=1) or 1
+        cells: dict[tuple[int, int], tuple[int, Choice | None]] = {}
+        for row, options in enumerate(self.options):
+            cells[(row, len(keys) + row)] = (0, None)
+            for choice in options:
+                pref = self.pref[(choice.line, choice.option)] * self.levels // ranked_total
+                value = choice.score * scale + pref
+                contested = [d.key for d in choice.demands if d.key in self.capacity]
+                col = column[contested[0]] if contested else len(keys) + row
+                if (row, col) not in cells or value > cells[(row, col)][0]:
+                    cells[(row, col)] = (value, choice)
+        top = max(value for value, _ in cells.values())
+        positions = sorted(cells)
+        matrix = csr_matrix(
+            (
+                [float(top + 1 - cells[p][0]) for p in positions],
+                ([p[0] for p in positions], [p[1] for p in positions]),
+            ),
+            shape=(rows, width),
+        )
+        row_ind, col_ind = min_weight_full_bipartite_matching(matrix)
+        result: list[Choice | None] = [None] * rows
+        for row, col in zip(row_ind.tolist(), col_ind.tolist(), strict=True):
+            result[row] = cells[(row, col)][1]
         return result
 
     # -- branch and bound for everything else ------------------------------------------------

@@ -100,14 +100,14 @@ def match_journal(
     ``reserved`` holds what accepted or manual lines already take from entries (bank currency,
     keyed by ledger and entry number); those lines are not passed in ``lines``.
     """
-    with _collector_paused():
+    with collector_paused():
         return _match_journal(
             lines, parties, entries, bank_entries, mappings, rules, settings, converter, reserved
         )
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for one engine call.
 
     A run allocates millions of small, acyclic objects (indexes, options); each allocation burst
@@ -265,7 +265,7 @@ def rank_candidates(
     The indexes are built over the open items this one line could match (``focus``), which
     keeps a single ranking well under a second against 100,000 open entries.
     """
-    with _collector_paused():
+    with collector_paused():
         near_parties = focus_parties(line, parties)
         named, _ = PartyBook(near_parties, settings.name_threshold).match(line)
         near_entries = focus_entries(line, entries, set(named), settings, converter, reserved or {})

@@ -164,7 +164,7 @@ class PartyBook:
         hits = []
         for index in self._candidates(text_words):
             wanted = self._words[index]
-            if len("".join(wanted)) >= MIN_TEXT_NAME_LENGTH and _contains_block(text_words, wanted):
+            if len("".join(wanted)) >= MIN_TEXT_NAME_LENGTH and contains_block(text_words, wanted):
                 hits.append((index, 100))
         return hits
 
@@ -189,7 +189,8 @@ def _lookup_keys(word: str) -> tuple[str, ...]:
     return (word, word[:4] + "*") if len(word) >= 5 else (word,)
 
 
-def _contains_block(text_words: list[str], wanted: tuple[str, ...]) -> bool:
+def contains_block(text_words: list[str], wanted: tuple[str, ...]) -> bool:
+    """Whether ``wanted`` stands in ``text_words`` as consecutive words, in any order."""
     size = len(wanted)
     if not size or size > len(text_words):
         return False
