@@ -86,3 +86,14 @@ class DatabaseError(BankrecError):
 class PaymentJournalError(BankrecError):
     """A payment reconciliation journal changes only while open and stays consistent: each line
     applies to one account, never beyond the line's amount or an entry's unreserved remainder."""
+
+
+class ReconciliationError(BankrecError):
+    """A bank reconciliation changes only while open, matches each line and each bank entry at
+    most once (never several lines to several entries), and posts only when every line is
+    matched exactly and the statement ties to the bank's balance last statement."""
+
+
+class CheckError(BankrecError):
+    """Only an unreversed check that the bank has not paid yet (not closed on a statement) and
+    that no open reconciliation matches can be voided."""

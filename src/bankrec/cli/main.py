@@ -16,10 +16,12 @@ import click
 
 from bankrec import __version__
 from bankrec.cli import (
+    check_cmds,
     ledger_cmds,
     master_cmds,
     pay_cmds,
     pay_work_cmds,
+    rec_cmds,
     rules_cmds,
     setup_cmds,
     statement_cmds,
@@ -118,7 +120,16 @@ def cli(
 
 # pay_work_cmds adds the matching and posting commands to the `pay` group of pay_cmds.
 assert pay_work_cmds.pay_apply.name in pay_cmds.pay.commands
-for module in (setup_cmds, master_cmds, ledger_cmds, statement_cmds, pay_cmds, rules_cmds):
+for module in (
+    setup_cmds,
+    master_cmds,
+    ledger_cmds,
+    statement_cmds,
+    pay_cmds,
+    rules_cmds,
+    rec_cmds,
+    check_cmds,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 

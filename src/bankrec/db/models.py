@@ -35,6 +35,14 @@ from bankrec.db.models_payment import (
     PaymentJournalLine,
     TextMapping,
 )
+from bankrec.db.models_rec import (
+    BankRecLine,
+    BankRecMatch,
+    BankRecMatchEntry,
+    BankRecMatchLine,
+    BankReconciliation,
+    BankRecOutstanding,
+)
 from bankrec.db.models_statement import BankStatement, BankStatementLine
 
 __all__ = [
@@ -43,6 +51,12 @@ __all__ = [
     "BankAccount",
     "BankEntryStatus",
     "BankLedgerEntry",
+    "BankRecLine",
+    "BankRecMatch",
+    "BankRecMatchEntry",
+    "BankRecMatchLine",
+    "BankRecOutstanding",
+    "BankReconciliation",
     "BankStatement",
     "BankStatementLine",
     "Base",
