@@ -691,3 +691,19 @@ def test_unapplying_through_the_invoice_undoes_the_latest_application(ledger: Da
     assert open_items(ledger) == {"SI-1": "60.00", "PAY-2": "-60.00"}
     unapply_entry(ledger, si, "tester")
     assert open_items(ledger) == {"SI-1": "100.00", "PAY-1": "-40.00", "PAY-2": "-60.00"}
+
+
+def test_reversing_a_transaction_that_made_two_applications_reopens_both(
+    ledger: Database,
+) -> None:
+    post(ledger, invoice("SI-1", "C1", "100.00"), invoice("SI-3", "C3", "300.00"))
+    both = post(
+        ledger,
+        payment("PAY-1", "C1", "100.00", applies_to="SI-1"),
+        payment("PAY-3", "C3", "300.00", applies_to="SI-3"),
+    )
+    assert both.applications == 2
+    assert open_items(ledger) == {}
+    assert both.transaction_no is not None
+    reverse_transaction(ledger, both.transaction_no, "tester")
+    assert open_items(ledger) == {"SI-1": "100.00", "SI-3": "300.00"}

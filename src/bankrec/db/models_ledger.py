@@ -244,13 +244,14 @@ class Application(Base):
 
 
 class Unapplication(Base):
-    """Records that an application was undone, and by which transaction."""
+    """Records that an application was undone, and by which transaction (a reversal undoes
+    every application of the transaction it reverses, so one transaction may undo several)."""
 
     __tablename__ = "unapplication"
 
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), primary_key=True)
     transaction_no: Mapped[int] = mapped_column(
-        ForeignKey("gl_register.transaction_no"), unique=True
+        ForeignKey("gl_register.transaction_no"), index=True
     )
 
 
