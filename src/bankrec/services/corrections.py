@@ -95,10 +95,18 @@ def _check_reversible(session: Session, register: GLRegister) -> None:
         .where(BankLedgerEntry.transaction_no == no)
         .order_by(BankEntryStatus.id.desc())
     ).first()
-    if reconciled is not None and _bank_status(session, reconciled) != StatementStatus.OPEN:
+    if reconciled is None:
+        return
+    status = _bank_status(session, reconciled)
+    if status == StatementStatus.APPLIED:
         raise ReversalError(
-            f"bank entry {reconciled} of transaction {no} is reconciled; "
-            "undo the reconciliation first"
+            f"bank entry {reconciled} of transaction {no} is matched in an open bank "
+            "reconciliation; unmatch it there first (`bankrec rec unmatch`)"
+        )
+    if status == StatementStatus.CLOSED:
+        raise ReversalError(
+            f"bank entry {reconciled} of transaction {no} is reconciled on a posted statement; "
+            "undo that statement first (`bankrec rec undo`)"
         )
 
 

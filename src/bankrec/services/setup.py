@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from bankrec.db import migrate
-from bankrec.db.models import GLRegister
+from bankrec.db.models import BankAccount, BankEntryStatus, BankLedgerEntry, GLRegister
+from bankrec.domain.kinds import StatementStatus
 from bankrec.errors import DatabaseError
 from bankrec.services.database import Database
 from bankrec.services.journal import PostingSummary, post_journal
@@ -90,4 +92,33 @@ def initialise(db: Database, local_currency: str, demo: bool, user: str) -> Init
         else:
             path = examples_dir() / DEMO_JOURNAL
             journal = post_journal(db, path.read_text(encoding="utf-8"), str(path), user)
+            if journal.transaction_no is not None:
+                _close_opening_balances(db, journal.transaction_no)
     return InitResult(db.display_url, migrate.head_revision(), lcy, demo_counts, journal, notes)
+
+
+def _close_opening_balances(db: Database, transaction_no: int) -> None:
+    """The demo's opening bank balances are what each bank's balance last statement already
+    holds: they are reconciled (closed on statement 0), not outstanding items."""
+    with db.transaction() as session:
+        now = datetime.now(UTC)
+        rows = session.execute(
+            select(
+                BankLedgerEntry.entry_no,
+                BankLedgerEntry.posting_date,
+                BankAccount.last_statement_no,
+            )
+            .join(BankAccount, BankAccount.no == BankLedgerEntry.bank_no)
+            .where(BankLedgerEntry.transaction_no == transaction_no)
+            .order_by(BankLedgerEntry.entry_no)
+        )
+        for entry_no, posted, statement_no in rows:
+            session.add(
+                BankEntryStatus(
+                    entry_no=entry_no,
+                    status=StatementStatus.CLOSED.value,
+                    statement_no=statement_no,
+                    closed_at_date=posted,
+                    changed_at=now,
+                )
+            )

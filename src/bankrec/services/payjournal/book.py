@@ -246,9 +246,10 @@ def _open_bank_entries(session: Session, bank_no: str) -> Iterable[BankEntry]:
         .where(
             BankLedgerEntry.bank_no == bank_no,
             BankLedgerEntry.transaction_no.not_in(reversed_txns),
+            # Matched in an open bank reconciliation ("applied") or closed: not free to match.
             or_(
                 BankEntryStatus.status.is_(None),
-                BankEntryStatus.status != StatementStatus.CLOSED.value,
+                BankEntryStatus.status == StatementStatus.OPEN.value,
             ),
         )
         .order_by(BankLedgerEntry.entry_no)

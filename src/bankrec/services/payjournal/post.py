@@ -26,6 +26,7 @@ from bankrec.db.models import (
     PaymentJournalLine,
 )
 from bankrec.db.payment_repo import bank_entry_state
+from bankrec.db.rec_repo import next_statement_no
 from bankrec.db.setup_repo import LedgerSetup
 from bankrec.domain.kinds import StatementStatus, TransactionSource
 from bankrec.domain.money import format_minor, to_minor
@@ -88,7 +89,7 @@ def post_payment_journal(db: Database, journal_id: int, options: PostOptions) ->
         statement_no = None
         if reconcile:
             assert ending is not None
-            statement_no = bank.last_statement_no + 1
+            statement_no = next_statement_no(session, bank)
             poster.close_bank_entries(statement_no, options.statement_date or _last_date(journal))
             bank.last_statement_no = statement_no
             bank.balance_last_statement_minor = ending
