@@ -16,7 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bankrec.db import rec_repo
-from bankrec.db.models import BankAccount, BankReconciliation
+from bankrec.db.models import (
+    BankAccount,
+    BankEntryStatus,
+    BankLedgerEntry,
+    BankReconciliation,
+    PaymentJournal,
+)
 from bankrec.errors import ConflictError, NotFoundError, ReconciliationError
 from bankrec.services.database import Database
 from bankrec.services.reconciliation.common import (
@@ -39,8 +45,8 @@ def _posted(session: Session, bank_no: str, statement_no: int) -> BankReconcilia
         return rec
     if statement_no in rec_repo.closed_statement_nos(session, bank_no):
         raise ReconciliationError(
-            f"statement {statement_no} of bank {bank_no} was posted by a payment journal, which "
-            "has no undo here"
+            f"statement {statement_no} of bank {bank_no} was posted by a payment journal; "
+            + _reverse_hint(session, bank_no, statement_no)
         )
     raise NotFoundError(
         f"bank {bank_no} has no posted statement {statement_no}; see `bankrec rec list --bank "
@@ -73,7 +79,8 @@ def _later(session: Session, rec: BankReconciliation) -> list[BankReconciliation
     if foreign:
         raise ReconciliationError(
             f"statement {rec.statement_no} of bank {rec.bank_no} cannot be undone: the later "
-            f"statement {foreign[0]} was posted by a payment journal, which has no undo here"
+            f"statement {foreign[0]} was posted by a payment journal; "
+            + _reverse_hint(session, rec.bank_no, foreign[0])
         )
     return later
 
@@ -162,3 +169,21 @@ def undo_statement(
             "last_statement_no": bank.last_statement_no,
             "balance_last_statement": money(bank.balance_last_statement_minor, places),
         }
+
+
+def _reverse_hint(session: Session, bank_no: str, statement_no: int) -> str:
+    """How to take back a statement a payment journal posted: reverse that journal."""
+    journal_id = session.scalar(
+        select(PaymentJournal.id)
+        .join(BankLedgerEntry, BankLedgerEntry.transaction_no == PaymentJournal.transaction_no)
+        .join(BankEntryStatus, BankEntryStatus.entry_no == BankLedgerEntry.entry_no)
+        .where(
+            BankLedgerEntry.bank_no == bank_no,
+            BankEntryStatus.status == "closed",
+            BankEntryStatus.statement_no == statement_no,
+        )
+        .limit(1)
+    )
+    if journal_id is None:
+        return "it cannot be undone here"
+    return f"take it back with `bankrec pay reverse {journal_id}`"
