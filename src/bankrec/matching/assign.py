@@ -19,10 +19,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-
 from bankrec.matching.apply import Demand
 from bankrec.matching.model import EntryKey
 
@@ -207,6 +203,8 @@ class _Component:
                 if value > matrix[row][col]:
                     matrix[row][col] = value
                     best[(row, col)] = choice
+        from scipy.optimize import linear_sum_assignment  # loaded only for a real conflict
+
         row_ind, col_ind = linear_sum_assignment(matrix, maximize=True)
         result: list[Choice | None] = [None] * rows
         for row, col in zip(row_ind.tolist(), col_ind.tolist(), strict=True):
@@ -237,6 +235,9 @@ class _Component:
                     cells[(row, col)] = (value, choice)
         top = max(value for value, _ in cells.values())
         positions = sorted(cells)
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
         matrix = csr_matrix(
             (
                 [float(top + 1 - cells[p][0]) for p in positions],

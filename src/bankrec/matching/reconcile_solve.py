@@ -22,10 +22,6 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import NegativeCycleError, bellman_ford, connected_components
-
 from bankrec.matching.apply import Demand
 from bankrec.matching.assign import Choice, assign
 from bankrec.matching.model import EntryKey
@@ -107,6 +103,8 @@ def solve(edges: Sequence[Edge]) -> Solution:
             undecided.append((tuple(sorted(lines)), tuple(sorted({e.entry for e in members}))))
             continue
         component = _Component(members)
+        from scipy.sparse.csgraph import NegativeCycleError  # scipy loads only when needed
+
         try:
             forced, tied = component.analyse()
         except NegativeCycleError:  # pragma: no cover - the weights stay exact below the cap
@@ -194,6 +192,9 @@ class _Component:
     def _potentials(self) -> list[float]:
         """Shortest distances from a source joined to every node (cost 1 each, which shifts
         every distance alike); raises ``NegativeCycleError`` if the matching is not optimal."""
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import bellman_ford
+
         source = self.size
         tails = [t for t, _, _ in self.arcs] + [source] * self.size
         heads = [h for _, h, _ in self.arcs] + list(range(self.size))
@@ -203,6 +204,10 @@ class _Component:
         return [float(d) for d in distances[: self.size]]
 
     def analyse(self) -> tuple[list[Edge], list[TieGroup]]:
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import connected_components
+
         distance = self._potentials()
         tight = [(t, h) for t, h, c in self.arcs if distance[t] + c == distance[h]]
         graph = csr_matrix(
