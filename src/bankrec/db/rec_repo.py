@@ -30,6 +30,20 @@ from bankrec.db.models import (
 )
 
 
+def reload_matches(session: Session, rec: BankReconciliation) -> None:
+    """Read the reconciliation's matches again, with their lines and entries in two queries,
+    after they were written below the ORM (instead of one lazy load per match)."""
+    session.execute(
+        select(BankReconciliation)
+        .where(BankReconciliation.id == rec.id)
+        .options(
+            selectinload(BankReconciliation.matches).selectinload(BankRecMatch.lines),
+            selectinload(BankReconciliation.matches).selectinload(BankRecMatch.entries),
+        )
+        .execution_options(populate_existing=True)
+    ).all()
+
+
 def load_rec(session: Session, rec_id: int, lock: bool = False) -> BankReconciliation | None:
     """The reconciliation with its lines (in line order), matches and outstanding snapshot.
 
@@ -186,6 +200,17 @@ def bank_entries(
     if unclosed_only:
         rows = [row for row in rows if row.status != "closed"]
     return rows
+
+
+def lock_bank_entries(session: Session, bank_no: str, up_to: date | None) -> None:
+    """Row locks (PostgreSQL) on the bank's entries up to ``up_to``, in entry order, so two
+    writers matching them queue; SQLite's write transactions are exclusive already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    query = select(BankLedgerEntry.entry_no).where(BankLedgerEntry.bank_no == bank_no)
+    if up_to is not None:
+        query = query.where(BankLedgerEntry.posting_date <= up_to)
+    session.scalars(query.order_by(BankLedgerEntry.entry_no).with_for_update()).all()
 
 
 def entries_by_no(

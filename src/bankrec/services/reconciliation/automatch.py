@@ -11,23 +11,31 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bankrec.db import rec_repo
 from bankrec.db.ledgers import party_ledger
-from bankrec.db.models import BankRecLine, BankRecMatch, BankReconciliation
+from bankrec.db.models import (
+    BankRecLine,
+    BankRecMatch,
+    BankRecMatchEntry,
+    BankRecMatchLine,
+    BankReconciliation,
+)
 from bankrec.db.rec_repo import EntryRow
 from bankrec.errors import ConflictError, InputError
-from bankrec.matching.reconcile_model import LedgerEntry, RecLine, RecResult, RecSettings
+from bankrec.matching.reconcile_model import LedgerEntry, RecLine, RecMatch, RecResult, RecSettings
 from bankrec.services.database import Database
 from bankrec.services.reconciliation.common import (
     RecView,
     bank_of,
     is_fixed,
-    new_match,
+    match_kind,
     open_rec,
     places_of,
     remove_matches,
@@ -87,15 +95,18 @@ def candidate_rows(
 ) -> dict[int, EntryRow]:
     """Candidates (locked, unless for reading): entries of the bank up to the statement date,
     not reversed, open or matched in this reconciliation."""
+    if lock:
+        # Locks first (PostgreSQL; SQLite's write transaction is exclusive already), then one
+        # read of the entries' state: a second, per-chunk read cost seconds on 12,000 entries.
+        rec_repo.lock_bank_entries(session, rec.bank_no, rec.statement_date)
     rows = rec_repo.bank_entries(session, rec.bank_no, up_to=rec.statement_date, unclosed_only=True)
     here = set(RecView(rec).match_of_entry)
-    wanted = [r.entry.entry_no for r in rows if not r.reversed]
-    locked = rec_repo.entries_by_no(session, wanted, lock=lock)
-    elsewhere = rec_repo.matched_in(session, [n for n in wanted if n not in here])
+    current = {r.entry.entry_no: r for r in rows if not r.reversed}
+    elsewhere = rec_repo.matched_in(session, [n for n in current if n not in here])
     return {
         no: row
-        for no, row in sorted(locked.items())
-        if not row.reversed and (no in here or (row.status == "open" and no not in elsewhere))
+        for no, row in sorted(current.items())
+        if no in here or (row.status == "open" and no not in elsewhere)
     }
 
 
@@ -144,41 +155,74 @@ def _store(
         if not is_fixed(match)
     }
     before = dict(candidates)
-    before.update(
-        rec_repo.entries_by_no(
-            session, {e.entry_no for m in old.values() for e in m.entries}, lock=True
-        )
-    )
+    missing = {e.entry_no for m in old.values() for e in m.entries} - before.keys()
+    before.update(rec_repo.entries_by_no(session, missing, lock=True))
     new = {
         _key({by_no[n].id for n in found.line_nos}, set(found.entry_nos)): found
         for found in result.matches
     }
     remove_matches(session, rec, [m for key, m in old.items() if key not in new])
+    added: list[RecMatch] = []
     for key, found in sorted(new.items(), key=lambda item: item[1].line_nos):
-        details = list(found.details)
         if key in old:
             match = old[key]
             match.confidence, match.score = found.confidence, found.score
-            match.details_json = json.dumps(details)
-            continue
-        new_match(
-            rec,
-            [by_no[n] for n in found.line_nos],
-            [candidates[n] for n in found.entry_nos],
-            "auto",
-            confidence=found.confidence,
-            score=found.score,
-            details=details,
-        )
+            match.details_json = json.dumps(list(found.details))
+        else:
+            added.append(found)
     _notes(considered, result)
     try:
         session.flush()
+        _insert_matches(session, rec, added, by_no, candidates)
     except IntegrityError as exc:
         raise ConflictError(
             "another reconciliation matched one of these bank entries meanwhile; run "
             f"`bankrec rec match-auto {rec.id}` again"
         ) from exc
+    rec_repo.reload_matches(session, rec)
     sync_entry_status(session, rec, before)
+
+
+def _insert_matches(
+    session: Session,
+    rec: BankReconciliation,
+    added: list[RecMatch],
+    by_no: dict[int, BankRecLine],
+    candidates: dict[int, EntryRow],
+) -> None:
+    """The new proposals, written with core executemany: thousands of matches with their lines
+    and entries in a few statements instead of one ORM object graph each."""
+    if not added:
+        return
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "rec_id": rec.id,
+            "kind": match_kind(len(found.line_nos), len(found.entry_nos)),
+            "origin": "auto",
+            "accepted": False,
+            "confidence": found.confidence,
+            "score": found.score,
+            "details_json": json.dumps(list(found.details)),
+            "created_at": now,
+        }
+        for found in added
+    ]
+    ids = session.scalars(
+        insert(BankRecMatch).returning(BankRecMatch.id, sort_by_parameter_order=True), rows
+    ).all()
+    lines = [
+        {"match_id": match_id, "line_id": by_no[n].id}
+        for match_id, found in zip(ids, added, strict=True)
+        for n in found.line_nos
+    ]
+    entries = [
+        {"match_id": match_id, "entry_no": n, "amount_minor": candidates[n].entry.amount_minor}
+        for match_id, found in zip(ids, added, strict=True)
+        for n in sorted(found.entry_nos)
+    ]
+    session.execute(insert(BankRecMatchLine), lines)
+    session.execute(insert(BankRecMatchEntry), entries)
 
 
 def _notes(considered: list[BankRecLine], result: RecResult) -> None:

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bankrec.db import rec_repo
 from bankrec.db.models import (
     BankAccount,
+    BankEntryStatus,
     BankRecLine,
     BankRecMatch,
     BankRecMatchEntry,
@@ -217,7 +219,7 @@ def sync_entry_status(
     open. Returns how many rows were appended."""
     view = RecView(rec)
     now = datetime.now(UTC)
-    appended = 0
+    rows: list[dict[str, Any]] = []
     for entry_no in sorted(before):
         row = before[entry_no]
         match = view.match_of_entry.get(entry_no)
@@ -229,10 +231,20 @@ def sync_entry_status(
         current = (row.status, row.statement_no, row.statement_line_no)
         if current == wanted and row.closed_at_date is None:
             continue
-        rec_repo.append_status(session, entry_no, wanted[0], wanted[1], wanted[2], None, now)
-        appended += 1
+        rows.append(
+            {
+                "entry_no": entry_no,
+                "status": wanted[0],
+                "statement_no": wanted[1],
+                "statement_line_no": wanted[2],
+                "closed_at_date": None,
+                "changed_at": now,
+            }
+        )
     session.flush()
-    return appended
+    if rows:  # appended with one executemany: thousands of entries change state at once
+        session.execute(insert(BankEntryStatus), rows)
+    return len(rows)
 
 
 def entry_refusal(
