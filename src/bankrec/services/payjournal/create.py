@@ -17,8 +17,9 @@ from bankrec.db.models import (
     PaymentJournal,
     PaymentJournalLine,
 )
-from bankrec.errors import ConflictError, InputError, NotFoundError, PaymentJournalError
+from bankrec.errors import ConflictError, NotFoundError, PaymentJournalError
 from bankrec.services.database import Database
+from bankrec.services.lookups import statement_of_bank
 from bankrec.services.payjournal.common import (
     currency_places,
     money,
@@ -34,18 +35,7 @@ def _bank(session: Session, bank_no: str) -> BankAccount:
 
 
 def _statement(session: Session, bank: BankAccount, statement_id: int) -> BankStatement:
-    statement = session.get(BankStatement, statement_id)
-    if statement is None:
-        raise NotFoundError(
-            f"statement {statement_id} does not exist; see `bankrec statement list --bank "
-            f"{bank.no}`"
-        )
-    if statement.bank_no != bank.no:
-        raise InputError(
-            f"statement {statement_id} belongs to bank {statement.bank_no}, not {bank.no}; use "
-            f"--bank {statement.bank_no} or a statement of {bank.no}"
-        )
-    return statement
+    return statement_of_bank(session, bank, statement_id)
 
 
 def _candidate_lines(

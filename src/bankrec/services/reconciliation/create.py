@@ -28,6 +28,7 @@ from bankrec.db.rec_repo import EntryRow
 from bankrec.domain.money import to_minor
 from bankrec.errors import ConflictError, InputError, NotFoundError, ReconciliationError
 from bankrec.services.database import Database
+from bankrec.services.lookups import statement_of_bank
 from bankrec.services.reconciliation.common import (
     get_rec,
     money,
@@ -49,18 +50,7 @@ def _bank(session: Session, bank_no: str) -> BankAccount:
 
 
 def _statement(session: Session, bank: BankAccount, statement_id: int) -> BankStatement:
-    statement = session.get(BankStatement, statement_id)
-    if statement is None:
-        raise NotFoundError(
-            f"statement {statement_id} does not exist; see `bankrec statement list --bank "
-            f"{bank.no}`"
-        )
-    if statement.bank_no != bank.no:
-        raise InputError(
-            f"statement {statement_id} belongs to bank {statement.bank_no}, not {bank.no}; use "
-            f"--bank {statement.bank_no} or a statement of {bank.no}"
-        )
-    return statement
+    return statement_of_bank(session, bank, statement_id)
 
 
 def _statement_lines(session: Session, statement: BankStatement) -> list[BankStatementLine]:
