@@ -97,3 +97,8 @@ class ReconciliationError(BankrecError):
 class CheckError(BankrecError):
     """Only an unreversed check that the bank has not paid yet (not closed on a statement) and
     that no open reconciliation matches can be voided."""
+
+
+class RunLockBusy(BankrecError):
+    """One `bankrec run` at a time per database: another run holds the lock (and this one was
+    told not to wait, or waited long enough)."""

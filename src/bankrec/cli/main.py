@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 refused operation or bad input (nothing written); 2 usage error;
 3 internal error (a bug: rerun with --debug and report the traceback); 130 interrupted;
-141 the output pipe closed early.
+141 the output pipe closed early. `bankrec run` adds 4 (lines need review) and 5 (another run
+holds the lock); see cli.run_cmds.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from bankrec.cli import (
     check_cmds,
     ledger_cmds,
     master_cmds,
+    money_cmds,
     pay_cmds,
     pay_work_cmds,
     rec_cmds,
     rules_cmds,
+    run_cmds,
     setup_cmds,
     statement_cmds,
 )
@@ -124,11 +127,13 @@ for module in (
     setup_cmds,
     master_cmds,
     ledger_cmds,
+    money_cmds,
     statement_cmds,
     pay_cmds,
     rules_cmds,
     rec_cmds,
     check_cmds,
+    run_cmds,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

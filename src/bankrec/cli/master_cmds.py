@@ -347,6 +347,32 @@ def rate_list(app: AppContext, currency: str | None, at: date | None, as_json: b
         records_table(app.console, "Exchange rates", records, ("currency", "date", "rate"))
 
 
+@rate.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--dry-run", is_flag=True, help="Check everything and report, but write nothing.")
+@click.option("--replace", is_flag=True, help="Overwrite stored rates the file changes.")
+@json_option
+@pass_app
+def rate_import(app: AppContext, file: str, dry_run: bool, replace: bool, as_json: bool) -> None:
+    """Import rates from a CSV file: date,currency,rate or the ECB reference-rate layout."""
+    from bankrec.services.rates import import_rates
+
+    text, source = read_text(file)
+    summary = import_rates(app.db, text, source, dry_run=dry_run, replace=replace)
+    if as_json:
+        emit_json(summary.as_json())
+        return
+    verb = "would add" if dry_run else "added"
+    line = (
+        f"{source} ({summary.layout}): {verb} {summary.added} rates, replaced "
+        f"{summary.replaced}, {summary.unchanged} unchanged"
+    )
+    if summary.skipped:
+        skipped = ", ".join(f"{code} {n}" for code, n in sorted(summary.skipped.items()))
+        line += f"; skipped (currency not set up): {skipped}"
+    click.echo(line)
+
+
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @json_option

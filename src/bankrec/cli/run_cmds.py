@@ -1,0 +1,157 @@
+"""`bankrec run`: import, apply and post unattended, for cron and scripts.
+
+Exit codes of `bankrec run` beyond the common ones (see cli.main): 0 every line imported so far
+is posted, or there was nothing to do; 4 some lines need review (their journal is left open);
+1 a file or a step failed; 5 another run holds the lock on this database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from bankrec.cli.context import AppContext, emit_json, json_option, pass_app
+
+EXIT_FAILED = 1
+EXIT_REVIEW = 4
+EXIT_LOCKED = 5
+EXIT_OF_OUTCOME = {"posted": 0, "review": EXIT_REVIEW, "failed": EXIT_FAILED}
+
+
+def _run_document(report: Any) -> dict[str, Any]:
+    from bankrec.cli.statement_cmds import _file_document
+
+    return {
+        "bank": report.bank,
+        "auto_post": report.auto_post,
+        "outcome": report.outcome,
+        "files": [_file_document(f) for f in report.files],
+        "journals": [
+            {
+                "journal": j.journal,
+                "created": j.created,
+                "lines": j.lines,
+                "confidence_counts": j.confidence_counts,
+                "accepted": j.accepted,
+                "posted": j.posted,
+                "transaction_no": j.transaction_no,
+                "document_no": j.document_no,
+                "review": j.review,
+                "error": j.error,
+            }
+            for j in report.journals
+        ],
+    }
+
+
+def _echo_report(report: Any) -> None:
+    for f in report.files:
+        if f.errors:
+            for error in f.errors:
+                click.echo(f"error: {error}", err=True)
+            continue
+        click.echo(
+            f"{f.path}: {f.format}, added {f.lines_new} line(s), skipped "
+            f"{f.lines_skipped_duplicate} already imported"
+        )
+    if not report.journals:
+        click.echo(f"bank {report.bank}: no open payment journal; nothing to post")
+    for j in report.journals:
+        counts = ", ".join(f"{n} {c}" for c, n in j.confidence_counts.items()) or "no lines"
+        head = f"journal {j.journal}{' (new)' if j.created else ''}: {j.lines} line(s) ({counts})"
+        if j.error:
+            click.echo(f"{head}; error: {j.error}", err=True)
+        elif j.posted:
+            click.echo(f"{head}; posted as {j.document_no} (transaction {j.transaction_no})")
+        else:
+            listed = " ".join(str(n) for n in j.review[:20]) + (
+                " ..." if len(j.review) > 20 else ""
+            )
+            click.echo(
+                f"{head}; not posted, {len(j.review)} line(s) need review ({listed}): "
+                f"bankrec pay review {j.journal}"
+            )
+
+
+@click.command("run")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--bank", required=True, metavar="NO", help="The bank account the files belong to.")
+@click.option(
+    "--auto-post",
+    type=click.Choice(["high", "none"]),
+    default="high",
+    show_default=True,
+    help="high: accept High lines and post a journal once no line needs a decision; "
+    "none: import and apply only.",
+)
+@click.option(
+    "--wait/--no-wait",
+    default=False,
+    show_default=True,
+    help="When another run holds this database: wait for it, or exit at once with code 5.",
+)
+@click.option(
+    "--wait-timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="With --wait: give up (exit 5) after this long (default: wait as long as it takes).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "ofx", "camt", "mt940", "csv"]),
+    default="auto",
+    show_default=True,
+    help="The file format (default: detected by content).",
+)
+@click.option("--profile", metavar="NAME|PATH", help="CSV profile: a built-in name or a TOML file.")
+@click.option(
+    "--allow-gap",
+    is_flag=True,
+    help="Accept and record an opening balance that does not continue the previous statement.",
+)
+@json_option
+@pass_app
+def run(
+    app: AppContext,
+    files: tuple[str, ...],
+    bank: str,
+    auto_post: str,
+    wait: bool,
+    wait_timeout: float | None,
+    fmt: str,
+    profile: str | None,
+    allow_gap: bool,
+    as_json: bool,
+) -> None:
+    """Import FILES into bank NO, apply every open payment journal of the bank and post what
+    needs no decision; safe to run again on the same files (cron).
+
+    Journals with lines that need a decision stay open for `bankrec pay review`. Payments are
+    posted with --payments-only: reconcile the bank with `bankrec rec`. Exit status: 0 all
+    posted or nothing to do, 4 lines need review, 1 failed, 5 another run holds the lock.
+    """
+    from bankrec.errors import RunLockBusy
+    from bankrec.services.run import RunOptions, unattended_run
+    from bankrec.services.run_lock import run_lock
+
+    db = app.db
+    db.require_schema()
+    options = RunOptions(bank, auto_post, fmt, profile, allow_gap, app.user)
+    try:
+        with run_lock(db, wait, wait_timeout):
+            report = unattended_run(db, files, options)
+    except RunLockBusy as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise click.exceptions.Exit(EXIT_LOCKED) from None
+    if as_json:
+        emit_json(_run_document(report))
+    else:
+        _echo_report(report)
+    code = EXIT_OF_OUTCOME[report.outcome]
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+COMMANDS = (run,)
