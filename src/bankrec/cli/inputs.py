@@ -63,3 +63,22 @@ class DateParam(click.ParamType[date]):
 
 DECIMAL = DecimalParam()
 DATE = DateParam()
+
+
+# Options the statement-reading commands (import, run) share, so they read alike everywhere.
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "ofx", "camt", "mt940", "csv"]),
+    default="auto",
+    show_default=True,
+    help="The file format (default: detected by content).",
+)
+PROFILE_OPTION = click.option(
+    "--profile", metavar="NAME|PATH", help="CSV profile: a built-in name or a TOML file."
+)
+ALLOW_GAP_OPTION = click.option(
+    "--allow-gap",
+    is_flag=True,
+    help="Accept and record an opening balance that does not continue the previous statement.",
+)

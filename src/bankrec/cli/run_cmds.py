@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from bankrec.cli.context import AppContext, emit_json, json_option, pass_app
+from bankrec.cli.inputs import ALLOW_GAP_OPTION, FORMAT_OPTION, PROFILE_OPTION
 
 EXIT_FAILED = 1
 EXIT_REVIEW = 4
@@ -97,20 +98,9 @@ def _echo_report(report: Any) -> None:
     metavar="SECONDS",
     help="With --wait: give up (exit 5) after this long (default: wait as long as it takes).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["auto", "ofx", "camt", "mt940", "csv"]),
-    default="auto",
-    show_default=True,
-    help="The file format (default: detected by content).",
-)
-@click.option("--profile", metavar="NAME|PATH", help="CSV profile: a built-in name or a TOML file.")
-@click.option(
-    "--allow-gap",
-    is_flag=True,
-    help="Accept and record an opening balance that does not continue the previous statement.",
-)
+@FORMAT_OPTION
+@PROFILE_OPTION
+@ALLOW_GAP_OPTION
 @json_option
 @pass_app
 def run(

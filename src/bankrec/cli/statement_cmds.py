@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from bankrec.cli.context import AppContext, emit_json, json_option, pass_app
+from bankrec.cli.inputs import ALLOW_GAP_OPTION, FORMAT_OPTION, PROFILE_OPTION
 
 
 @contextmanager
@@ -68,21 +69,10 @@ def _file_document(report: Any) -> dict[str, Any]:
     help="The bank account (default: found by the file's IBAN); repeat it for a file that "
     "holds statements in several currencies.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["auto", "ofx", "camt", "mt940", "csv"]),
-    default="auto",
-    show_default=True,
-    help="The file format (default: detected by content).",
-)
-@click.option("--profile", metavar="NAME|PATH", help="CSV profile: a built-in name or a TOML file.")
+@FORMAT_OPTION
+@PROFILE_OPTION
 @click.option("--dry-run", is_flag=True, help="Check everything and report, but store nothing.")
-@click.option(
-    "--allow-gap",
-    is_flag=True,
-    help="Accept and record an opening balance that does not continue the previous statement.",
-)
+@ALLOW_GAP_OPTION
 @json_option
 @pass_app
 def import_(
