@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import random
 import re
@@ -40,44 +41,35 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from xml.sax.saxutils import escape
 
 from bankrec.importers.journal_csv import COLUMNS
+
+HERE = Path(__file__).resolve().parent
+
+
+def _module(name: str) -> ModuleType:
+    """A sibling benchmark script, loaded by path (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 BANKREC = [sys.executable, "-m", "bankrec"]
 BANK = "B1"
 BANK_GL, EQUITY_GL, EXPENSE_GL = "1000", "3000", "6000"
 START = date(2026, 3, 2)
 DAYS = 61
-ROUND = tuple(x * 100 for x in (50, 100, 120, 150, 200, 250, 300, 400, 500, 750, 1000))
-VENDORS = (
-    "Fabrikam",
-    "Contoso",
-    "Northwind",
-    "Litware",
-    "Adatum",
-    "Tailspin",
-    "Wingtip",
-    "Proseware",
-    "Lucerne",
-    "Alpine Ski",
-    "Coho Winery",
-    "Humongous",
-    "Margie Travel",
-    "Trey Research",
-)
-KINDS = (
-    ("check", 0.30),
-    ("check_no_number", 0.05),
-    ("end_to_end", 0.12),
-    ("document", 0.14),
-    ("amount_only", 0.14),
-    ("close", 0.04),
-    ("deposit", 0.06),
-    ("run", 0.04),
-    ("fee", 0.11),
-)
+# The same mix of statement lines as the engine-only benchmark, so the two figures compare.
+_ENGINE_BENCH = _module("bench_rec_matching")
+ROUND: tuple[int, ...] = _ENGINE_BENCH.ROUND
+VENDORS: tuple[str, ...] = _ENGINE_BENCH.VENDORS
+KINDS: tuple[tuple[str, float], ...] = _ENGINE_BENCH.KINDS
 BANK_CODES = {  # ISO 20022 domain/family/sub-family per kind of line, by sign
     "check": ("PMNT", "ICHQ", "CCHQ"),
     "check_no_number": ("PMNT", "ICHQ", "CCHQ"),
