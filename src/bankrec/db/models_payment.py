@@ -208,7 +208,8 @@ class PaymentJournalLine(Base):
 
 
 class PaymentApplication(Base):
-    """What a journal line pays: an open entry, or an account (on account, G/L, transfer).
+    """What a journal line pays: an open entry, or an account (on account, G/L, transfer to
+    another of our banks).
 
     ``applied_minor`` is in the bank's currency and is what the target is credited with,
     a payment discount included; the line pays ``applied_minor - discount_minor`` (BC 5.8).
@@ -223,6 +224,10 @@ class PaymentApplication(Base):
         CheckConstraint(one_of("origin", APPLICATION_ORIGINS), name="origin"),
         CheckConstraint("entry_no IS NULL OR account_type <> 'gl'", name="gl_has_no_entry"),
         CheckConstraint("applied_minor <> 0", name="applied_nonzero"),
+        CheckConstraint(
+            "received_minor IS NULL OR (account_type = 'bank' AND entry_no IS NULL)",
+            name="transfer_received",
+        ),
         CheckConstraint(
             "discount_minor = 0 OR (discount_minor > 0 AND applied_minor >= discount_minor)"
             " OR (discount_minor < 0 AND applied_minor <= discount_minor)",
@@ -248,6 +253,15 @@ class PaymentApplication(Base):
     confidence: Mapped[str] = mapped_column(String(10))
     score: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     origin: Mapped[str] = mapped_column(String(10))
+    received_minor: Mapped[int | None] = mapped_column(BigInteger)
+    """A transfer to another of our banks (``account_type`` bank, no entry): what that bank
+    receives, in its currency, with the sign of its effect on that bank."""
+    paired_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bank_statement_line.id"), index=True
+    )
+    """The other bank's statement line that shows the transfer's other leg, when found."""
+    counter_entry_no: Mapped[int | None] = mapped_column(Integer)
+    """The other bank's ledger entry, once the transfer is posted."""
 
     line: Mapped[PaymentJournalLine] = relationship(back_populates="applications")
 

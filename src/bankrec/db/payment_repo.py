@@ -234,3 +234,30 @@ def bank_entry_state(session: Session, entry_no: int, lock: bool = False) -> Ban
         )
     )
     return BankEntryState(entry, str(status or "open"), bool(is_reversed))
+
+
+def posted_transfer_legs(session: Session, statement_line_ids: set[int]) -> dict[int, int]:
+    """Of these statement lines, those a posted payment journal took, as a line of its own or
+    as the other leg of a transfer it posted: statement line id -> journal id."""
+    if not statement_line_ids:
+        return {}
+    ids = sorted(statement_line_ids)
+    posted = PaymentJournal.status == "posted"
+    found: dict[int, int] = {}
+    for part in chunks(ids):
+        own = (
+            select(PaymentJournalLine.statement_line_id, PaymentJournal.id)
+            .join(PaymentJournal, PaymentJournal.id == PaymentJournalLine.journal_id)
+            .where(posted, PaymentJournalLine.statement_line_id.in_(part))
+        )
+        paired = (
+            select(PaymentApplication.paired_line_id, PaymentJournal.id)
+            .join(PaymentJournalLine, PaymentJournalLine.id == PaymentApplication.line_id)
+            .join(PaymentJournal, PaymentJournal.id == PaymentJournalLine.journal_id)
+            .where(posted, PaymentApplication.paired_line_id.in_(part))
+        )
+        for query in (own, paired):
+            for line_id, journal_id in session.execute(query):
+                if line_id is not None:
+                    found.setdefault(int(line_id), int(journal_id))
+    return found

@@ -14,7 +14,7 @@ from bankrec.matching.model import AccountType, Confidence
 from bankrec.matching.names import RelatedHow
 from bankrec.matching.rules import AmountMatch, DocMatch, ReferenceMatch, RelatedParty, Rule
 
-TargetKind = Literal["entries", "bank_entry", "mapping"]
+TargetKind = Literal["entries", "bank_entry", "mapping", "transfer"]
 CandidateKind = Literal["entry", "group", "subset", "bank_entry", "mapping"]
 
 
@@ -52,6 +52,10 @@ class ProposedApplication:
     document_no: str
     applied_amount: int
     discount: int = 0
+    received: int | None = None
+    """A transfer to another of our banks: what that bank receives, in its currency."""
+    paired_line_id: int | None = None
+    """A transfer: the other bank's statement line that shows its other leg."""
 
 
 @dataclass(frozen=True, slots=True)

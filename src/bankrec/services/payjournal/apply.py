@@ -24,11 +24,12 @@ from bankrec.db.models import (
 from bankrec.db.setup_repo import LedgerSetup
 from bankrec.domain.money import format_minor
 from bankrec.matching.engine import match_journal, rank_candidates
-from bankrec.matching.model import EntryKey, EntryLedger, OpenEntry
+from bankrec.matching.model import EntryKey, EntryLedger, OpenEntry, PaymentLine
 from bankrec.matching.result import Candidate, LineMatch, ProposedApplication
 from bankrec.services.database import Database
 from bankrec.services.payjournal.book import Book, load_book, payment_line
 from bankrec.services.payjournal.common import get_line, open_journal
+from bankrec.services.payjournal.transfer_legs import as_line_match, transfer_matches
 
 DECIDED = ("accepted", "manual")
 BANK_RATE_SPREAD = Decimal(5)
@@ -39,6 +40,7 @@ STATUS_OF_TARGET = {
     "entries": "matched_auto",
     "bank_entry": "matched_auto",
     "mapping": "text_mapping",
+    "transfer": "matched_auto",
 }
 
 
@@ -60,28 +62,42 @@ def apply_journal(db: Database, journal_id: int, retry_rejected: bool = False) -
         book = load_book(session, bank, journal.id)
         skipped = DECIDED if retry_rejected else (*DECIDED, "rejected")
         undecided = [line for line in journal.lines if line.status not in skipped]
-        result = match_journal(
-            [payment_line(line) for line in undecided],
-            book.parties,
-            book.entries,
-            book.bank_entries,
-            book.mappings,
-            book.rules,
-            book.settings,
-            converter=book.converter,
-            reserved=book.reserved,
-        )
-        _store(session, journal, undecided, result.lines, book)
+        matches = _match(session, journal, [payment_line(line) for line in undecided], book)
+        _store(session, journal, undecided, matches, book)
         counts: dict[str, int] = {}
-        for match in result.lines:
+        for match in matches:
             counts[match.confidence] = counts.get(match.confidence, 0) + 1
         return ApplySummary(
             journal=journal.id,
             lines=len(journal.lines),
-            matched=sum(1 for m in result.lines if m.applications),
+            matched=sum(1 for m in matches if m.applications),
             kept=len(journal.lines) - len(undecided),
             by_confidence=dict(sorted(counts.items())),
         )
+
+
+def _match(
+    session: Session, journal: PaymentJournal, lines: list[PaymentLine], book: Book
+) -> tuple[LineMatch, ...]:
+    """Transfers between our own banks first; the engine matches the rest to customers,
+    vendors, bank entries and text mappings."""
+    free = [e for e in book.bank_entries if not book.reserved.get(("bank", e.entry_no))]
+    transfers = transfer_matches(session, journal, lines, free, BANK_RATE_SPREAD)
+    taken = {m.entry.entry_no for m in transfers.values() if m.entry is not None}
+    result = match_journal(
+        [line for line in lines if line.line_no not in transfers],
+        book.parties,
+        book.entries,
+        [e for e in book.bank_entries if e.entry_no not in taken],
+        book.mappings,
+        book.rules,
+        book.settings,
+        converter=book.converter,
+        reserved=book.reserved,
+    )
+    by_no = {line.line_no: line for line in lines}
+    found = [as_line_match(match, by_no[no]) for no, match in transfers.items()]
+    return tuple(sorted((*result.lines, *found), key=lambda match: match.line_no))
 
 
 def _store(
@@ -133,6 +149,8 @@ def _store(
                     "confidence": match.confidence,
                     "score": match.score,
                     "origin": origin,
+                    "received_minor": proposed.received,
+                    "paired_line_id": proposed.paired_line_id,
                 }
             )
     # Core executemany, below the ORM's per-row bookkeeping: 10,000 lines in well under a second.

@@ -15,12 +15,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bankrec.db import ledger_repo
+from bankrec.db import ledger_repo, payment_repo
 from bankrec.db.ledger_repo import EntryState
 from bankrec.db.ledgers import party_ledger
 from bankrec.db.models import (
     BankAccount,
     BankEntryStatus,
+    BankLedgerEntry,
     PaymentApplication,
     PaymentJournal,
     PaymentJournalLine,
@@ -86,6 +87,7 @@ def post_payment_journal(db: Database, journal_id: int, options: PostOptions) ->
         for line in journal.lines:
             poster.post_line(line)
         writer.flush()
+        poster.record_transfer_entries()
         statement_no = None
         if reconcile:
             assert ending is not None
@@ -227,6 +229,8 @@ class _Poster:
         self.payments = 0
         self.applications = 0
         self.states: dict[tuple[str, int], EntryState] = {}
+        self.transfer_banks: dict[str, BankAccount] = {}
+        self.transfer_entries: list[tuple[PaymentApplication, BankLedgerEntry]] = []
 
     def check_entries_still_open(self) -> None:
         """Lock every entry the journal applies and refuse if another posting took part of it
@@ -254,6 +258,7 @@ class _Poster:
                         "it; another posting applied it meanwhile: run `pay apply "
                         f"{self.journal.id}` again and review"
                     )
+        self._check_transfers()
         for entry_no in sorted(no for (k, no) in needed if k == "bank"):
             bank_state = bank_entry_state(self.session, entry_no, lock=True)
             if bank_state is None or not bank_state.open:
@@ -262,16 +267,64 @@ class _Poster:
                     f"{self.journal.id}` again and review"
                 )
 
+    def _check_transfers(self) -> None:
+        """Each transfer's other bank can take it, and neither leg was posted meanwhile (by the
+        other bank's journal, or as another transfer's other leg)."""
+        transfers = [
+            (line, a)
+            for line in self.journal.lines
+            for a in line.applications
+            if a.account_type == "bank" and a.entry_no is None
+        ]
+        if not transfers:
+            return
+        statement_lines = {line.statement_line_id for line, _ in transfers} | {
+            a.paired_line_id for _, a in transfers
+        }
+        taken = payment_repo.posted_transfer_legs(
+            self.session, {no for no in statement_lines if no is not None}
+        )
+        for line, application in transfers:
+            where = f"journal {self.journal.id} line {line.line_no}"
+            self.transfer_banks[application.account_no] = self._other_bank(where, application)
+            for leg in (line.statement_line_id, application.paired_line_id):
+                posted_by = taken.get(leg) if leg is not None else None
+                if posted_by is not None:
+                    raise ConflictError(
+                        f"{where}: this transfer was already posted by payment journal "
+                        f"{posted_by}; run `pay apply {self.journal.id}` again to match the "
+                        "bank entry that posting made"
+                    )
+
+    def _other_bank(self, where: str, application: PaymentApplication) -> BankAccount:
+        other = self.session.get(BankAccount, application.account_no, with_for_update=True)
+        if other is None or other.no == self.bank.no:
+            raise PaymentJournalError(
+                f"{where}: a transfer needs another of our bank accounts, not "
+                f"{application.account_no!r}"
+            )
+        if other.blocked:
+            raise PaymentJournalError(f"{where}: bank account {other.no} is blocked")
+        return other
+
+    def record_transfer_entries(self) -> None:
+        """Each posted transfer remembers the other bank's entry it created."""
+        self.session.flush()
+        for application, entry in self.transfer_entries:
+            application.counter_entry_no = entry.entry_no
+
     def _money(self, minor: int) -> str:
         return format_minor(minor, self.places)
 
     def post_line(self, line: PaymentJournalLine) -> None:
         party = [a for a in line.applications if a.account_type in PARTY_TYPES]
-        bank_matches = [a for a in line.applications if a.account_type == "bank"]
+        bank = [a for a in line.applications if a.account_type == "bank"]
         accounts = [a for a in line.applications if a.account_type == "gl"]
-        for application in bank_matches:
-            assert application.entry_no is not None
-            self.matched_bank_entries.append((application.entry_no, line.line_no))
+        for application in bank:
+            if application.entry_no is None:
+                self._post_transfer(line, application)
+            else:
+                self.matched_bank_entries.append((application.entry_no, line.line_no))
         for application in accounts:
             self._post_to_gl(line, application)
         if party:
@@ -294,7 +347,9 @@ class _Poster:
         self.new_bank_entries.append((line.line_no, entry))
 
     def _bank_lcy(self, amount: int, on: date) -> int:
-        currency = self.bank.currency_code
+        return self._lcy(amount, self.bank.currency_code, on)
+
+    def _lcy(self, amount: int, currency: str, on: date) -> int:
         if currency == self.setup.lcy:
             return amount
         rate = self.setup.rate(currency, on)
@@ -318,6 +373,55 @@ class _Poster:
             source_amount=-amount,
         )
         self._bank_leg(line, amount, ("gl", application.account_no))
+
+    def _post_transfer(self, line: PaymentJournalLine, application: PaymentApplication) -> None:
+        """Both legs of a transfer to another of our banks under the journal's document no.;
+        between currencies, the local values of the legs differ by the realized exchange
+        result, posted to the company's gains or losses account."""
+        other = self.transfer_banks[application.account_no]
+        sent = application.applied_minor
+        received = application.received_minor
+        if received is None:
+            received = -sent if other.currency_code == self.bank.currency_code else None
+        if received is None:
+            raise PaymentJournalError(
+                f"journal {self.journal.id} line {line.line_no}: the transfer to {other.no} "
+                f"does not say what {other.no} received in {other.currency_code}; apply the "
+                "line again once its statement is imported"
+            )
+        sent_lcy = self._bank_lcy(sent, line.transaction_date)
+        self._bank_leg(line, sent, ("bank", other.no))
+        received_lcy = self._lcy(received, other.currency_code, line.transaction_date)
+        direction = "from" if received > 0 else "to"
+        doc = self._doc(line, None)
+        counter = self.writer.bank_entry(
+            other,
+            DocumentInfo(
+                doc.posting_date,
+                doc.document_no,
+                external_document_no=doc.external_document_no,
+                description=f"Transfer {direction} {self.bank.no}: {doc.description}"[:100],
+            ),
+            received,
+            received_lcy,
+            balancing=("bank", self.bank.no),
+        )
+        self.transfer_entries.append((application, counter))
+        result = sent_lcy + received_lcy
+        if result:
+            account = self.setup.account_setting(
+                "realized_gains_account" if result > 0 else "realized_losses_account",
+                "the exchange difference of a transfer",
+            )
+            self.writer.gl(
+                account,
+                DocumentInfo(
+                    doc.posting_date,
+                    doc.document_no,
+                    description=f"Exchange difference, transfer {self.bank.no} {other.no}",
+                ),
+                -result,
+            )
 
     def _post_payment(self, line: PaymentJournalLine, party: list[PaymentApplication]) -> None:
         """One payment (or refund) entry for the line's party part, applied to each entry it

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bankrec.db import payment_repo
@@ -21,8 +23,10 @@ from bankrec.services.payjournal.common import (
 )
 
 
-def application_document(application: PaymentApplication, places: int) -> dict[str, Any]:
-    return {
+def application_document(
+    application: PaymentApplication, places: int, bank_places: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    document: dict[str, Any] = {
         "account_type": application.account_type,
         "account_no": application.account_no,
         "entry_no": application.entry_no,
@@ -34,13 +38,25 @@ def application_document(application: PaymentApplication, places: int) -> dict[s
         "origin": application.origin,
         "description": application.description,
     }
+    if application.account_type == "bank" and application.entry_no is None:
+        received = application.received_minor
+        other_places = (bank_places or {}).get(application.account_no, places)
+        document["transfer"] = {
+            "bank": application.account_no,
+            "received_amount": None if received is None else money(received, other_places),
+            "statement_line": application.paired_line_id,
+            "entry_no": application.counter_entry_no,
+        }
+    return document
 
 
 def _counterparty(line: PaymentJournalLine) -> str:
     return line.counterparty_name or line.counterparty_account
 
 
-def line_document(line: PaymentJournalLine, places: int) -> dict[str, Any]:
+def line_document(
+    line: PaymentJournalLine, places: int, bank_places: Mapping[str, int] | None = None
+) -> dict[str, Any]:
     """One line: the contract keys first, then what scripts and the review find useful."""
     net = applied_net(line)
     match = match_details(line)
@@ -55,7 +71,7 @@ def line_document(line: PaymentJournalLine, places: int) -> dict[str, Any]:
         "status": line.status,
         "difference": money(line.amount_minor - net, places),
         "details": [str(d) for d in details] if isinstance(details, list) else [str(details)],
-        "applications": [application_document(a, places) for a in line.applications],
+        "applications": [application_document(a, places, bank_places) for a in line.applications],
         "applied_amount": money(net, places),
         "score": line.score,
         "reviewed": line.reviewed,
@@ -88,6 +104,7 @@ def journal_document(session: Session, journal_id: int) -> dict[str, Any]:
     total = sum(line.amount_minor for line in lines)
     applied = sum(applied_net(line) for line in lines)
     counts = Counter(line.confidence for line in lines)
+    bank_places = _bank_places(session)
     return {
         "journal": journal.id,
         "bank": journal.bank_no,
@@ -102,8 +119,14 @@ def journal_document(session: Session, journal_id: int) -> dict[str, Any]:
         "total_applied": money(applied, places),
         "total_difference": money(total - applied, places),
         "confidence_counts": {name: counts.get(name, 0) for name in CONFIDENCE_RANK},
-        "lines": [line_document(line, places) for line in lines],
+        "lines": [line_document(line, places, bank_places) for line in lines],
     }
+
+
+def _bank_places(session: Session) -> dict[str, int]:
+    """Decimals of each bank's currency, for the amounts transfers deliver to other banks."""
+    rows = session.execute(select(BankAccount.no, BankAccount.currency_code)).all()
+    return {no: currency_places(session, currency) for no, currency in rows}
 
 
 def _posting_fields(journal: PaymentJournal, places: int) -> dict[str, Any]:
