@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bankrec.db.models import BankAccount
 from bankrec.services.database import Database
 from tests.conftest import Cli
 from tests.factories import invoice, post, row_counts
@@ -80,12 +81,15 @@ def test_run_twice_on_the_same_file_posts_once(ledger: Database, run: Cli, tmp_p
     assert (first["outcome"], first["files"][0]["lines_new"]) == ("posted", 1)
     (journal,) = first["journals"]
     assert set(journal) == {
-        "journal", "created", "lines", "confidence_counts", "accepted", "posted",
-        "transaction_no", "document_no", "review", "error",
+        "journal", "bank", "created", "lines", "confidence_counts", "accepted", "posted",
+        "transaction_no", "document_no", "reconciled", "review", "error",
     }  # fmt: skip
     assert journal["created"]
     assert journal["posted"]
     assert journal["transaction_no"]
+    # The statement opens at the bank's balance last statement and the journal holds all of
+    # it: posted in reconcile mode.
+    assert (journal["bank"], journal["reconciled"]) == ("BANK", True)
     assert (journal["lines"], journal["confidence_counts"], journal["review"]) == (
         1,
         {"high": 1},
@@ -158,3 +162,21 @@ def test_unknown_bank_is_refused(ledger: Database, run: Cli, tmp_path: Path) -> 
     result = run("run", statement_file(tmp_path, SURE), "--bank", "NOPE")
     assert result.exit_code == 1
     assert "NOPE" in result.stderr
+
+
+def test_without_bank_the_statement_finds_its_bank_and_review_ok_exits_0(
+    ledger: Database, run: Cli, tmp_path: Path
+) -> None:
+    with ledger.transaction() as session:
+        bank = session.get(BankAccount, "BANK")
+        assert bank is not None
+        bank.iban = "DE02120300000000202051"  # the account of the camt statements here
+    path = statement_file(tmp_path, SURE, UNKNOWN)
+    with_invoice(ledger)
+    result = run("run", path, "--review-ok", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert (document["bank"], document["outcome"]) == (None, "review")
+    (journal,) = document["journals"]
+    assert (journal["bank"], journal["created"], journal["review"]) == ("BANK", True, [2])
+    assert run("run", path).exit_code == 4

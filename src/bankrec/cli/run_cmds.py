@@ -31,6 +31,7 @@ def _run_document(report: Any) -> dict[str, Any]:
         "journals": [
             {
                 "journal": j.journal,
+                "bank": j.bank,
                 "created": j.created,
                 "lines": j.lines,
                 "confidence_counts": j.confidence_counts,
@@ -38,6 +39,7 @@ def _run_document(report: Any) -> dict[str, Any]:
                 "posted": j.posted,
                 "transaction_no": j.transaction_no,
                 "document_no": j.document_no,
+                "reconciled": j.reconciled,
                 "review": j.review,
                 "error": j.error,
             }
@@ -57,14 +59,21 @@ def _echo_report(report: Any) -> None:
             f"{f.lines_skipped_duplicate} already imported"
         )
     if not report.journals:
-        click.echo(f"bank {report.bank}: no open payment journal; nothing to post")
+        where = f"bank {report.bank}" if report.bank else "no bank"
+        click.echo(f"{where}: no open payment journal; nothing to post")
     for j in report.journals:
         counts = ", ".join(f"{n} {c}" for c, n in j.confidence_counts.items()) or "no lines"
-        head = f"journal {j.journal}{' (new)' if j.created else ''}: {j.lines} line(s) ({counts})"
+        head = (
+            f"journal {j.journal} ({j.bank}{', new' if j.created else ''}): {j.lines} line(s) "
+            f"({counts})"
+        )
         if j.error:
             click.echo(f"{head}; error: {j.error}", err=True)
         elif j.posted:
-            click.echo(f"{head}; posted as {j.document_no} (transaction {j.transaction_no})")
+            mode = "statement reconciled" if j.reconciled else "payments only"
+            click.echo(
+                f"{head}; posted as {j.document_no} (transaction {j.transaction_no}, {mode})"
+            )
         else:
             listed = " ".join(str(n) for n in j.review[:20]) + (
                 " ..." if len(j.review) > 20 else ""
@@ -77,7 +86,17 @@ def _echo_report(report: Any) -> None:
 
 @click.command("run")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--bank", required=True, metavar="NO", help="The bank account the files belong to.")
+@click.option(
+    "--bank",
+    metavar="NO",
+    help="The bank account the files belong to. Without it each statement goes to the bank "
+    "its account names, and the open journals of every bank are applied.",
+)
+@click.option(
+    "--review-ok",
+    is_flag=True,
+    help="Exit 0, not 4, when lines are left for review (a failure still exits 1).",
+)
 @click.option(
     "--auto-post",
     type=click.Choice(["high", "none"]),
@@ -106,7 +125,8 @@ def _echo_report(report: Any) -> None:
 def run(
     app: AppContext,
     files: tuple[str, ...],
-    bank: str,
+    bank: str | None,
+    review_ok: bool,
     auto_post: str,
     wait: bool,
     wait_timeout: float | None,
@@ -115,12 +135,14 @@ def run(
     allow_gap: bool,
     as_json: bool,
 ) -> None:
-    """Import FILES into bank NO, apply every open payment journal of the bank and post what
-    needs no decision; safe to run again on the same files (cron).
+    """Import FILES (into bank NO, or each into the bank its account names), apply every open
+    payment journal and post what needs no decision; safe to run again on the same files (cron).
 
-    Journals with lines that need a decision stay open for `bankrec pay review`. Payments are
-    posted with --payments-only: reconcile the bank with `bankrec rec`. Exit status: 0 all
-    posted or nothing to do, 4 lines need review, 1 failed, 5 another run holds the lock.
+    Journals with lines that need a decision stay open for `bankrec pay review`. A journal whose
+    lines make exactly its latest statement's closing balance posts in reconcile mode (its bank
+    entries closed, the bank's balance last statement moved on); any other posts payments only,
+    to be reconciled with `bankrec rec`. Exit status: 0 all posted or nothing to do, 4 lines
+    need review (0 with --review-ok), 1 failed, 5 another run holds the lock.
     """
     from bankrec.errors import RunLockBusy
     from bankrec.services.run import RunOptions, unattended_run
@@ -140,6 +162,8 @@ def run(
     else:
         _echo_report(report)
     code = EXIT_OF_OUTCOME[report.outcome]
+    if code == EXIT_REVIEW and review_ok:
+        code = 0
     if code:
         raise click.exceptions.Exit(code)
 

@@ -25,7 +25,9 @@ READY_STATUSES = ("accepted", "manual")
 
 @dataclass(frozen=True)
 class RunOptions:
-    bank: str
+    bank: str | None
+    """None: each statement goes to the bank its account names, and every bank's open journals
+    are applied (a transfer's two legs then pair in one run)."""
     auto_post: str = "high"
     """``high``: post a journal whose every line is High or decided; ``none``: post nothing."""
     fmt: str = "auto"
@@ -39,12 +41,15 @@ class JournalOutcome:
     journal: int
     created: bool
     """True when this run created the journal from the bank's new lines."""
+    bank: str = ""
     lines: int = 0
     confidence_counts: dict[str, int] = field(default_factory=dict)
     accepted: list[int] = field(default_factory=list)
     posted: bool = False
     transaction_no: int | None = None
     document_no: str | None = None
+    reconciled: bool = False
+    """Posted in reconcile mode: its statements tied, their bank entries are closed."""
     review: list[int] = field(default_factory=list)
     """Lines that need a decision (`bankrec pay review JOURNAL`)."""
     error: str | None = None
@@ -52,7 +57,7 @@ class JournalOutcome:
 
 @dataclass
 class RunReport:
-    bank: str
+    bank: str | None
     auto_post: str
     files: list[FileReport] = field(default_factory=list)
     journals: list[JournalOutcome] = field(default_factory=list)
@@ -82,16 +87,21 @@ def unattended_run(
     from bankrec.services.payjournal import list_journals, new_journal
 
     report = RunReport(options.bank, options.auto_post)
+    given = (options.bank,) if options.bank else ()
     import_options = ImportOptions(
-        (options.bank,), options.fmt, options.profile, False, options.allow_gap, options.user
+        given, options.fmt, options.profile, False, options.allow_gap, options.user
     )
     report.files = import_files(db, paths, import_options, progress)
-    created = None
-    # Refused when every line of the bank is in a journal already: nothing new to journal.
-    with suppress(PaymentJournalError):
-        created = new_journal(db, options.bank, None, options.user)["journal"]
+    banks = set(given) | {s.bank for f in report.files for s in f.statements if s.lines_new}
+    created = set()
+    for bank in sorted(banks):
+        # Refused when every line of the bank is in a journal already: nothing new to journal.
+        with suppress(PaymentJournalError):
+            created.add(new_journal(db, bank, None, options.user)["journal"])
     for journal in list_journals(db, options.bank, "open"):
-        outcome = JournalOutcome(journal["journal"], created=journal["journal"] == created)
+        outcome = JournalOutcome(
+            journal["journal"], created=journal["journal"] in created, bank=journal["bank"]
+        )
         try:
             _process(db, outcome, options)
         except BankrecError as exc:
@@ -103,7 +113,11 @@ def unattended_run(
 def _process(db: Database, outcome: JournalOutcome, options: RunOptions) -> None:
     from bankrec.services.payjournal import accept, show_journal
     from bankrec.services.payjournal.apply import apply_journal
-    from bankrec.services.payjournal.post import PostOptions, post_payment_journal
+    from bankrec.services.payjournal.post import (
+        PostOptions,
+        post_payment_journal,
+        tying_ending_balance,
+    )
 
     apply_journal(db, outcome.journal)
     document = show_journal(db, outcome.journal)
@@ -117,9 +131,14 @@ def _process(db: Database, outcome: JournalOutcome, options: RunOptions) -> None
     outcome.review = [line["line"] for line in document["lines"] if not _ready(line)]
     if outcome.review:
         return
-    result = post_payment_journal(
-        db, outcome.journal, PostOptions(payments_only=True, user=options.user)
+    ending = tying_ending_balance(db, outcome.journal)
+    post_options = (
+        PostOptions(ending_balance=ending, user=options.user)
+        if ending is not None
+        else PostOptions(payments_only=True, user=options.user)
     )
+    result = post_payment_journal(db, outcome.journal, post_options)
+    outcome.reconciled = result.reconciled
     outcome.posted = True
     outcome.transaction_no = result.transaction_no
     outcome.document_no = result.document_no

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bankrec.db import ledger_repo, payment_repo
@@ -22,6 +23,8 @@ from bankrec.db.models import (
     BankAccount,
     BankEntryStatus,
     BankLedgerEntry,
+    BankStatement,
+    BankStatementLine,
     PaymentApplication,
     PaymentJournal,
     PaymentJournalLine,
@@ -124,6 +127,37 @@ def post_payment_journal(db: Database, journal_id: int, options: PostOptions) ->
         )
 
 
+def tying_ending_balance(db: Database, journal_id: int) -> Decimal | None:
+    """The closing balance of the latest statement the journal's lines come from, when the
+    bank's balance last statement plus the lines makes exactly that: the journal then holds
+    every line since the last reconciled statement and may post in reconcile mode."""
+    with db.reading() as session:
+        journal = open_journal(session, journal_id)
+        bank = session.get_one(BankAccount, journal.bank_no)
+        latest = _latest_closing(session, journal)
+        total = sum(line.amount_minor for line in journal.lines)
+        if latest is None or bank.balance_last_statement_minor + total != latest:
+            return None
+        places = LedgerSetup(session).decimals[bank.currency_code]
+        return Decimal(latest).scaleb(-places)
+
+
+def _latest_closing(session: Session, journal: PaymentJournal) -> int | None:
+    """The closing balance of the latest statement (by closing date) among the journal's
+    lines' statements."""
+    ids = {line.statement_line_id for line in journal.lines if line.statement_line_id}
+    if not ids:
+        return None
+    closing: int | None = session.execute(
+        select(BankStatement.closing_minor)
+        .join(BankStatementLine, BankStatementLine.statement_id == BankStatement.id)
+        .where(BankStatementLine.id.in_(sorted(ids)))
+        .order_by(BankStatement.closing_date.desc(), BankStatement.id.desc())
+        .limit(1)
+    ).scalar()
+    return closing
+
+
 def _last_date(journal: PaymentJournal) -> date:
     return max(line.transaction_date for line in journal.lines)
 
@@ -182,10 +216,11 @@ def _ending_balance(
                 f"{bank.currency_code} allows ({places})"
             ) from None
     if ending is None and journal.statement_id is not None:
-        from bankrec.db.models import BankStatement
-
         statement = session.get(BankStatement, journal.statement_id)
         ending = statement.closing_minor if statement is not None else None
+    elif ending is None:
+        # A journal of several statements (`run`, `pay new` without --statement): its latest.
+        ending = _latest_closing(session, journal)
     if ending is None:
         raise PaymentJournalError(
             f"journal {journal.id} has no statement ending balance; give --ending-balance, or "
