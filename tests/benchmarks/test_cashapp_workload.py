@@ -4,9 +4,7 @@ benchmarks/score_cashapp.py): deterministic, complete, self-consistent answers, 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import sys
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -19,6 +17,7 @@ import pytest
 from stdnum import iban as stdnum_iban
 
 from tests.conftest import Cli
+from tests.repo_scripts import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 NS = {"c": "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"}
@@ -26,16 +25,7 @@ FILES = ("company.json", "opening.csv", "statement.xml", "answers.json", "mappin
 
 
 def _load(name: str) -> ModuleType:
-    """A script from ``benchmarks/`` (not a package), registered so its dataclasses work."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks", name)
 
 
 gen = _load("gen_cashapp")
