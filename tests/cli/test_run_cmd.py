@@ -180,3 +180,67 @@ def test_without_bank_the_statement_finds_its_bank_and_review_ok_exits_0(
     (journal,) = document["journals"]
     assert (journal["bank"], journal["created"], journal["review"]) == ("BANK", True, [2])
     assert run("run", path).exit_code == 4
+
+
+def one_entry_statement(
+    path: Path, account: str, currency: str, amount: str, side: str, other: str
+) -> str:
+    """A camt.053 statement of ``account`` with one entry, from or to the account ``other``."""
+    role = "Dbtr" if side == "CRDT" else "Cdtr"
+    signed = Decimal(amount) if side == "CRDT" else -Decimal(amount)
+    balances = "".join(
+        f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="{currency}">'
+        f"{abs(value)}</Amt><CdtDbtInd>{'CRDT' if value >= 0 else 'DBIT'}</CdtDbtInd>"
+        "<Dt><Dt>2026-02-11</Dt></Dt></Bal>"
+        for code, value in (("OPBD", Decimal(0)), ("CLBD", signed))
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        "<GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-02-11T18:00:00</CreDtTm></GrpHdr>"
+        f"<Stmt><Id>{path.stem}</Id><CreDtTm>2026-02-11T18:00:00</CreDtTm><Acct><Id>"
+        f"<IBAN>{account}</IBAN></Id><Ccy>{currency}</Ccy></Acct>{balances}"
+        f'<Ntry><Amt Ccy="{currency}">{amount}</Amt><CdtDbtInd>{side}</CdtDbtInd>'
+        "<Sts>BOOK</Sts><BookgDt><Dt>2026-02-11</Dt></BookgDt><AcctSvcrRef>"
+        f"{path.stem}-1</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><{role}><Nm>Us GmbH</Nm>"
+        f"</{role}><{role}Acct><Id><IBAN>{other}</IBAN></Id></{role}Acct></RltdPties>"
+        "<RmtInf><Ustrd>Own transfer</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+        "</Stmt></BkToCstmrStmt></Document>",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_one_run_pairs_the_legs_of_an_eur_to_usd_transfer_and_reconciles_both(
+    ledger: Database, run: Cli, tmp_path: Path
+) -> None:
+    eur_iban, usd_iban = "DE02120300000000202051", "DE02100100100006820101"
+    with ledger.transaction() as session:
+        for no, iban in (("BANK", eur_iban), ("USDBANK", usd_iban)):
+            bank = session.get(BankAccount, no)
+            assert bank is not None
+            bank.iban = iban
+    sent = one_entry_statement(tmp_path / "eur.xml", eur_iban, "EUR", "1000.00", "DBIT", usd_iban)
+    got = one_entry_statement(tmp_path / "usd.xml", usd_iban, "USD", "1120.00", "CRDT", eur_iban)
+    result = run("run", sent, got, "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert [(j["bank"], j["posted"], j["reconciled"]) for j in document["journals"]] == [
+        ("BANK", True, True),
+        ("USDBANK", True, True),
+    ]
+    # One transfer: 1,000.00 EUR out, 1,120.00 USD in at the books' 0.90 = 1,008.00, gain 8.00.
+    balances = {
+        line["account_no"]: line["balance"]
+        for line in json.loads(run("trial-balance", "--json").stdout)["lines"]
+    }
+    assert (balances["1100"], balances["1110"], balances["7800"]) == (
+        "-1000.00",
+        "1008.00",
+        "-8.00",
+    )
+    entries = json.loads(run("entries", "--ledger", "bank", "--json").stdout)["entries"]
+    assert [(e["account_no"], e["amount"], e["statement_status"]) for e in entries] == [
+        ("BANK", "-1000.00", "closed"),
+        ("USDBANK", "1120.00", "closed"),
+    ]
