@@ -98,6 +98,8 @@ class _State:
     convert: Convert
     legs_by_bank: dict[str, list[TransferLeg]]
     entries: list[BankEntry]
+    ours: frozenset[str]
+    """Every key of this bank's own account identifiers."""
     used_legs: set[int] = field(default_factory=set)
     used_entries: set[int] = field(default_factory=set)
 
@@ -124,6 +126,7 @@ def match_transfers(
         convert,
         by_bank,
         [e for e in bank_entries if e.bal_ledger == "bank" and e.bal_account_no in others],
+        frozenset(k for a in settings.bank.accounts for k in account_keys(a)),
     )
     found: dict[int, TransferMatch] = {}
     for line in sorted(lines, key=lambda item: (item.date, item.identity)):
@@ -155,8 +158,7 @@ def _named_bank(state: _State, line: PaymentLine) -> str | None:
 
 
 def _names_us(state: _State, leg: TransferLeg) -> bool:
-    ours = {k for a in state.settings.bank.accounts for k in account_keys(a)}
-    return bool(ours & line_account_keys(leg.counterparty_account))
+    return not state.ours.isdisjoint(line_account_keys(leg.counterparty_account))
 
 
 def _posted_entry(state: _State, line: PaymentLine, named: str | None) -> TransferMatch | None:
@@ -242,8 +244,7 @@ def _expected(state: _State, line: PaymentLine, other: OwnBank) -> int | None:
     bank = state.settings.bank
     if other.currency == bank.currency:
         return -line.amount
-    converted = state.convert(-line.amount, bank.currency, other.currency, line.date)
-    return converted
+    return state.convert(-line.amount, bank.currency, other.currency, line.date)
 
 
 def _fit(
