@@ -120,7 +120,10 @@ postgresql_only = pytest.mark.parametrize("db_url", ["postgresql"], indirect=Tru
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
 def test_postgresql_refuses_truncate(posted: Database, table: str) -> None:
     before = snapshot(posted)
-    for statement in (f"TRUNCATE {table} CASCADE", f"TRUNCATE {', '.join(APPEND_ONLY_TABLES)}"):
+    for statement in (
+        f"TRUNCATE {table} CASCADE",
+        f"TRUNCATE {', '.join(APPEND_ONLY_TABLES)} CASCADE",
+    ):
         with posted.engine.begin() as connection:
             _refused(connection, statement)
     assert snapshot(posted) == before

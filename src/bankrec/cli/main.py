@@ -18,12 +18,16 @@ import click
 from bankrec import __version__
 from bankrec.cli import (
     check_cmds,
+    fincharge_cmds,
     ledger_cmds,
     master_cmds,
     money_cmds,
     pay_cmds,
     pay_work_cmds,
+    payables_cmds,
     rec_cmds,
+    receivables_cmds,
+    reminder_cmds,
     rules_cmds,
     run_cmds,
     setup_cmds,
@@ -134,6 +138,10 @@ for module in (
     rec_cmds,
     check_cmds,
     run_cmds,
+    receivables_cmds,
+    reminder_cmds,
+    fincharge_cmds,
+    payables_cmds,
 ):
     for command in module.COMMANDS:
         cli.add_command(command)

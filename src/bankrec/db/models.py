@@ -1,6 +1,16 @@
 """All models, imported together so the metadata is complete."""
 
 from bankrec.db.base import Base
+from bankrec.db.models_collections import (
+    CollectionDocument,
+    CollectionLine,
+    CustomerEntryHold,
+    FinanceChargeRate,
+    FinanceChargeTerms,
+    ReminderFeeTier,
+    ReminderLevel,
+    ReminderTerms,
+)
 from bankrec.db.models_ledger import (
     APPEND_ONLY_TABLES,
     Application,
@@ -28,6 +38,7 @@ from bankrec.db.models_master import (
     Vendor,
     VendorBankAccount,
 )
+from bankrec.db.models_payables import PaymentExport, PaymentProposal
 from bankrec.db.models_payment import (
     PaymentApplication,
     PaymentApplicationRule,
@@ -60,23 +71,33 @@ __all__ = [
     "BankStatement",
     "BankStatementLine",
     "Base",
+    "CollectionDocument",
+    "CollectionLine",
     "Company",
     "Currency",
     "Customer",
     "CustomerBankAccount",
+    "CustomerEntryHold",
     "CustomerLedgerEntry",
     "DetailedCustomerLedgerEntry",
     "DetailedVendorLedgerEntry",
     "ExchangeRate",
+    "FinanceChargeRate",
+    "FinanceChargeTerms",
     "GLAccount",
     "GLEntry",
     "GLRegister",
     "NumberSeries",
     "PaymentApplication",
     "PaymentApplicationRule",
+    "PaymentExport",
     "PaymentJournal",
     "PaymentJournalLine",
+    "PaymentProposal",
     "PaymentTerms",
+    "ReminderFeeTier",
+    "ReminderLevel",
+    "ReminderTerms",
     "Reversal",
     "TextMapping",
     "Unapplication",

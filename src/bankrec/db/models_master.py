@@ -83,6 +83,10 @@ class Company(Base):
     payment_tolerance_pct: Mapped[Decimal] = mapped_column(ExactDecimal, default=Decimal(0))
     max_payment_tolerance_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     journal_series: Mapped[str | None] = mapped_column(CODE, ForeignKey("number_series.code"))
+    interest_account: Mapped[str | None] = _gl_fk()
+    """Income account for interest charged by reminders and finance charge memos."""
+    additional_fee_account: Mapped[str | None] = _gl_fk()
+    """Income account for reminder and finance charge fees."""
 
 
 class PaymentTerms(Base):
@@ -113,6 +117,11 @@ class PartyMixin:
 
 class Customer(PartyMixin, Base):
     __tablename__ = "customer"
+
+    reminder_terms_code: Mapped[str | None] = mapped_column(ForeignKey("reminder_terms.code"))
+    fin_charge_terms_code: Mapped[str | None] = mapped_column(
+        ForeignKey("finance_charge_terms.code")
+    )
 
 
 class Vendor(PartyMixin, Base):

@@ -25,6 +25,8 @@ class DocumentType(StrEnum):
     CREDIT_MEMO = "credit-memo"
     PAYMENT = "payment"
     REFUND = "refund"
+    REMINDER = "reminder"
+    FINANCE_CHARGE = "finance-charge"
 
 
 class GLAccountType(StrEnum):

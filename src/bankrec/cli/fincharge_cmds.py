@@ -1,0 +1,7 @@
+"""Finance charge memo commands: create, issue, cancel and list memos."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: tuple[click.Command, ...] = ()
