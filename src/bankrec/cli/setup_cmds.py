@@ -163,6 +163,8 @@ _ACCOUNT_OPTIONS = (
     "payment-discount-credit-account",
     "payment-tolerance-debit-account",
     "payment-tolerance-credit-account",
+    "interest-account",
+    "additional-fee-account",
 )
 
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bankrec.domain.kinds import GLAccountType
-from bankrec.domain.money import parse_amount
 from bankrec.errors import BankrecError, InputError, Location
 from bankrec.services import masterdata as md
 from bankrec.services.database import Database
+from bankrec.services.load_collections import (
+    assign_customer_terms,
+    load_finance_charge_terms,
+    load_reminder_terms,
+)
+from bankrec.services.load_element import Element
 from bankrec.services.masterdata_inputs import (
     COMPANY_ACCOUNT_FIELDS,
     BankInput,
@@ -29,7 +33,6 @@ from bankrec.services.masterdata_inputs import (
     PartyInput,
     PaymentTermsInput,
     RateInput,
-    normalise_iban,
 )
 
 SECTIONS = (
@@ -38,6 +41,8 @@ SECTIONS = (
     "number_series",
     "company",
     "payment_terms",
+    "finance_charge_terms",
+    "reminder_terms",
     "customers",
     "vendors",
     "banks",
@@ -49,91 +54,6 @@ SECTIONS = (
 class LoadSummary:
     source: str
     counts: dict[str, int] = field(default_factory=dict)
-
-
-class _Element:
-    """Typed access to one JSON object, raising errors that name its path."""
-
-    def __init__(self, data: Any, path: str, source: str) -> None:
-        if not isinstance(data, dict):
-            raise InputError("expected an object", Location(source, element=path))
-        self.data, self.path, self.source = data, path, source
-
-    def fail(self, message: str, key: str | None = None) -> InputError:
-        element = f"{self.path}.{key}" if key else self.path
-        return InputError(message, Location(self.source, element=element))
-
-    def text(self, key: str, required: bool = False, default: str = "") -> str:
-        value = self.data.get(key)
-        if value is None or value == "":
-            if required:
-                raise self.fail("is required", key)
-            return default
-        if not isinstance(value, str | int) or isinstance(value, bool):
-            raise self.fail(f"expected text, got {json.dumps(value)}", key)
-        return str(value)
-
-    def optional_text(self, key: str) -> str | None:
-        return self.text(key) or None
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(f"expected true or false, got {json.dumps(value)}", key)
-        return value
-
-    def decimal(self, key: str) -> Decimal | None:
-        value = self.data.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, float):
-            raise self.fail(
-                f'write amounts and rates as strings ("{value}"), not JSON numbers', key
-            )
-        try:
-            return parse_amount(str(value))
-        except ValueError as exc:
-            raise self.fail(str(exc), key) from None
-
-    def day(self, key: str) -> date:
-        raw = self.text(key, required=True)
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise self.fail(f'"{raw}" is not a date; write it as YYYY-MM-DD', key) from None
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.data.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail("expected a list of strings", key)
-        return tuple(value)
-
-    def ibans(self, key: str) -> tuple[str, ...]:
-        """A list of IBANs, each checked here so that an error names the bad one."""
-        values = self.strings(key)
-        for index, value in enumerate(values):
-            try:
-                normalise_iban(value)
-            except ValueError as exc:
-                raise self.fail(str(exc), f"{key}[{index}]") from None
-        return values
-
-    def iban(self, key: str) -> str | None:
-        """One optional IBAN, checked here so that an error names its field."""
-        value = self.optional_text(key)
-        if value is not None:
-            try:
-                normalise_iban(value)
-            except ValueError as exc:
-                raise self.fail(str(exc), key) from None
-        return value
-
-    def build(self, make: Callable[[], Any]) -> Any:
-        """Run a constructor that validates; its ValueError becomes an error at this element."""
-        try:
-            return make()
-        except ValueError as exc:
-            raise self.fail(str(exc)) from None
 
 
 def load_master_data(db: Database, text: str, source: str) -> LoadSummary:
@@ -172,7 +92,7 @@ def load_into(session: Session, document: dict[str, Any], source: str) -> LoadSu
             raise InputError("expected a list", Location(source, element=section))
         for index, item in enumerate(items):
             path = section if section == "company" else f"{section}[{index}]"
-            element = _Element(item, path, source)
+            element = Element(item, path, source)
             try:
                 _LOADERS[section](session, element)
             except BankrecError as exc:
@@ -183,14 +103,14 @@ def load_into(session: Session, document: dict[str, Any], source: str) -> LoadSu
     return summary
 
 
-def _currency(session: Session, e: _Element) -> None:
+def _currency(session: Session, e: Element) -> None:
     decimals = e.data.get("decimals")
     if decimals is not None and (not isinstance(decimals, int) or isinstance(decimals, bool)):
         raise e.fail("expected a whole number", "decimals")
     md.upsert_currency(session, e.text("code", required=True), decimals, e.text("name"))
 
 
-def _gl_account(session: Session, e: _Element) -> None:
+def _gl_account(session: Session, e: Element) -> None:
     kind = e.text("type", required=True)
     if kind not in ("balance", "income"):
         raise e.fail(f'"{kind}" is not balance or income', "type")
@@ -206,7 +126,7 @@ def _gl_account(session: Session, e: _Element) -> None:
     )
 
 
-def _company(session: Session, e: _Element) -> None:
+def _company(session: Session, e: Element) -> None:
     accounts = {name: e.text(name) for name in COMPANY_ACCOUNT_FIELDS if e.text(name)}
     known = {
         "name",
@@ -235,7 +155,7 @@ def _company(session: Session, e: _Element) -> None:
     )
 
 
-def _payment_terms(session: Session, e: _Element) -> None:
+def _payment_terms(session: Session, e: Element) -> None:
     terms = e.build(
         lambda: PaymentTermsInput(
             e.text("code", required=True),
@@ -248,8 +168,8 @@ def _payment_terms(session: Session, e: _Element) -> None:
     md.upsert_payment_terms(session, terms)
 
 
-def _party(kind: str) -> Callable[[Session, _Element], None]:
-    def load(session: Session, e: _Element) -> None:
+def _party(kind: str) -> Callable[[Session, Element], None]:
+    def load(session: Session, e: Element) -> None:
         party = e.build(
             lambda: PartyInput(
                 e.text("no", required=True),
@@ -264,11 +184,13 @@ def _party(kind: str) -> Callable[[Session, _Element], None]:
             )
         )
         md.upsert_party(session, kind, party)
+        if kind == "customer":
+            assign_customer_terms(session, e)
 
     return load
 
 
-def _bank(session: Session, e: _Element) -> None:
+def _bank(session: Session, e: Element) -> None:
     last_no = e.data.get("last_statement_no")
     if last_no is not None and (not isinstance(last_no, int) or isinstance(last_no, bool)):
         raise e.fail("expected a whole number", "last_statement_no")
@@ -290,7 +212,7 @@ def _bank(session: Session, e: _Element) -> None:
     md.upsert_bank(session, bank)
 
 
-def _rate(session: Session, e: _Element) -> None:
+def _rate(session: Session, e: Element) -> None:
     rate = e.decimal("rate")
     if rate is None:
         raise e.fail("is required", "rate")
@@ -299,7 +221,7 @@ def _rate(session: Session, e: _Element) -> None:
     )
 
 
-def _series(session: Session, e: _Element) -> None:
+def _series(session: Session, e: Element) -> None:
     md.upsert_number_series(
         session,
         NumberSeriesInput(
@@ -310,12 +232,14 @@ def _series(session: Session, e: _Element) -> None:
     )
 
 
-_LOADERS: dict[str, Callable[[Session, _Element], None]] = {
+_LOADERS: dict[str, Callable[[Session, Element], None]] = {
     "currencies": _currency,
     "gl_accounts": _gl_account,
     "number_series": _series,
     "company": _company,
     "payment_terms": _payment_terms,
+    "finance_charge_terms": load_finance_charge_terms,
+    "reminder_terms": load_reminder_terms,
     "customers": _party("customer"),
     "vendors": _party("vendor"),
     "banks": _bank,

@@ -139,6 +139,8 @@ COMPANY_ACCOUNT_FIELDS = (
     "payment_discount_credit_account",
     "payment_tolerance_debit_account",
     "payment_tolerance_credit_account",
+    "interest_account",
+    "additional_fee_account",
 )
 
 
