@@ -50,6 +50,8 @@ class Leg:
     document_no: str
     balancing: tuple[str, str] | None = None
     applies_to: tuple[str, ...] = ()
+    applies_to_entries: tuple[int, ...] = ()
+    """Entries to apply to by number, in this order; used instead of ``applies_to`` when set."""
     terms: PartyAmounts | None = None
     is_party: bool = field(init=False)
 
@@ -400,7 +402,7 @@ def post_legs(writer: TransactionWriter, legs: list[Leg]) -> int:
     writer.flush()
     applications = 0
     for leg, entry in party_entries:
-        if leg.applies_to:
+        if leg.applies_to or leg.applies_to_entries:
             _apply_line(writer, leg, entry.entry_no)
             applications += 1
     return applications
@@ -408,11 +410,13 @@ def post_legs(writer: TransactionWriter, legs: list[Leg]) -> int:
 
 def _apply_line(writer: TransactionWriter, leg: Leg, entry_no: int) -> None:
     ledger = party_ledger(leg.account_type)
-    targets = _targets(writer, ledger, leg)
+    by_entry = bool(leg.applies_to_entries)
+    targets = list(leg.applies_to_entries) if by_entry else _targets(writer, ledger, leg)
+    column = "applies_to_entries" if by_entry else "applies_to_doc_no"
     try:
         apply_entries(writer, ledger, entry_no, targets, leg.line.posting_date)
     except ApplicationError as exc:
-        raise ApplicationError(f"applies_to_doc_no: {exc.message}", leg.location) from None
+        raise ApplicationError(f"{column}: {exc.message}", leg.location) from None
 
 
 def _targets(writer: TransactionWriter, ledger: PartyLedger, leg: Leg) -> list[int]:

@@ -1,0 +1,1 @@
+"""Receivables use cases: payment registration, cash receipts, applying posted entries."""
