@@ -18,6 +18,7 @@ from bankrec.db.models import (
     GLRegister,
     Reversal,
 )
+from bankrec.db.models_collections import CollectionDocument
 from bankrec.db.models_ledger import PartyEntryMixin
 from bankrec.db.setup_repo import LedgerSetup
 from bankrec.domain.kinds import DetailedEntryType, StatementStatus, TransactionSource
@@ -42,12 +43,17 @@ def reverse_transaction(db: Database, transaction_no: int, user: str) -> Correct
         return reverse_in(session, transaction_no, user)
 
 
-def reverse_in(session: Session, transaction_no: int, user: str) -> CorrectionResult:
-    """``reverse_transaction`` inside the caller's transaction."""
+def reverse_in(
+    session: Session, transaction_no: int, user: str, *, collection_document: bool = False
+) -> CorrectionResult:
+    """``reverse_transaction`` inside the caller's transaction. ``collection_document``: the
+    caller is cancelling the reminder or memo that posted it (which is otherwise refused)."""
     register = session.get(GLRegister, transaction_no)
     if register is None:
         raise NotFoundError(f"transaction {transaction_no} does not exist")
     _check_reversible(session, register)
+    if not collection_document:
+        _check_not_collection_document(session, transaction_no)
     setup = LedgerSetup(session)
     writer = TransactionWriter(
         session,
@@ -108,6 +114,26 @@ def _check_reversible(session: Session, register: GLRegister) -> None:
             f"bank entry {reconciled} of transaction {no} is reconciled on a posted statement; "
             "undo that statement first (`bankrec rec undo`)"
         )
+
+
+def _check_not_collection_document(session: Session, transaction_no: int) -> None:
+    """An issued reminder or memo is undone by cancelling it, which also marks it canceled."""
+    doc = session.scalars(
+        select(CollectionDocument).where(
+            CollectionDocument.issued_transaction_no == transaction_no,
+            CollectionDocument.status == "issued",
+        )
+    ).first()
+    if doc is None:
+        return
+    if doc.kind == "reminder":
+        name, command = "reminder", "reminder"
+    else:
+        name, command = "finance charge memo", "fincharge"
+    raise ReversalError(
+        f"transaction {transaction_no} posted {name} {doc.no}; cancel it with "
+        f"`bankrec {command} cancel {doc.no}`"
+    )
 
 
 def _bank_status(session: Session, entry_no: int) -> StatementStatus:
