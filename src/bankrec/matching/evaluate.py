@@ -35,7 +35,7 @@ from bankrec.matching.others import bank_options, mapping_options
 from bankrec.matching.result import CandidateKind
 from bankrec.matching.rules import ReferenceMatch, RuleTable
 from bankrec.matching.subsets import StepBudget, find_subsets
-from bankrec.matching.text import search_text
+from bankrec.matching.text import reference_key, search_text
 
 FALLBACK_SHOWN = 3
 """Entries of a known party that match nothing else: this many are listed, the rest counted."""
@@ -234,7 +234,9 @@ class Matcher:
         facts.append(describe_amount(self.book, index, line, seen, self._decimals))
         if seen.reference == "yes":
             reference = self.book.entries[index].payment_reference
-            facts.append(f"the bank's transaction id equals payment reference {reference}")
+            same = reference_key(line.end_to_end_id) == reference_key(reference)
+            field = "end-to-end id" if same else "bank transaction id"
+            facts.append(f"the line's {field} {reference} is the entry's payment reference")
         return tuple(facts)
 
     # -- groups ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import cast
@@ -16,6 +16,7 @@ from typing import cast
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from bankrec.db import payables_repo
 from bankrec.db.ledgers import CUSTOMERS, VENDORS, PartyLedger
 from bankrec.db.models import (
     BankAccount,
@@ -89,6 +90,7 @@ def load_book(session: Session, bank: BankAccount, journal_id: int) -> Book:
     own_rates: dict[tuple[str, int], Decimal] = {}
     for ledger in ("customer", "vendor"):
         entries.extend(_open_entries(session, ledger, bank.currency_code, local_bank, own_rates))
+    entries = with_exported_payments(session, entries)
     reserved = claimed_amounts(session, journal_id)
     return Book(
         parties=tuple(_parties(session)),
@@ -100,6 +102,40 @@ def load_book(session: Session, bank: BankAccount, journal_id: int) -> Book:
         reserved=reserved,
         converter=Converter(setup, own_rates) if local_bank else None,
     )
+
+
+def with_exported_payments(session: Session, entries: list[OpenEntry]) -> list[OpenEntry]:
+    """Vendor entries paid by an exported credit transfer carry its end-to-end id as their
+    payment reference, so the statement line reporting that transfer finds them (rule High 1).
+
+    A discount the export took stays open for that payment even when the bank books it after
+    the discount date: the payment was instructed for an execution date within the discount
+    period (as Business Central posts a payment journal line on its own posting date, and the
+    discount is judged on that date, not on the day the bank statement shows the debit).
+    """
+    exported = payables_repo.exported_payments(session)
+    if not exported:
+        return entries
+    found: list[OpenEntry] = []
+    for entry in entries:
+        payment = exported.get(entry.entry_no) if entry.ledger == "vendor" else None
+        if payment is not None:
+            held = (
+                payment.discount
+                and entry.discount_date is not None
+                and payment.execution_date <= entry.discount_date
+            )
+            entry = replace(
+                entry,
+                payment_reference=payment.end_to_end_id,
+                discount_date=DISCOUNT_HELD if held else entry.discount_date,
+            )
+        found.append(entry)
+    return found
+
+
+DISCOUNT_HELD = date.max
+"""The discount date of an entry whose exported payment took the discount in time."""
 
 
 def settings_for(bank: BankAccount, setup: LedgerSetup) -> Settings:

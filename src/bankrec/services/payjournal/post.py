@@ -483,6 +483,8 @@ class _Poster:
         batches = [targets] if self._fills_in_order(targets) else [[a] for a in targets]
         for batch in batches:
             limit = sum(abs(_entry_amount(a)) - abs(self._entry_discount(a)) for a in batch)
+            # The discounts the journal decided on (possibly held for an exported payment).
+            granted = {a.entry_no for a in batch if a.entry_no and a.discount_minor}
             try:
                 apply_entries(
                     self.writer,
@@ -491,6 +493,7 @@ class _Poster:
                     [a.entry_no for a in batch if a.entry_no is not None],
                     line.transaction_date,
                     amount_limit=limit,
+                    granted_discounts=granted,
                 )
             except ApplicationError as exc:
                 raise ApplicationError(

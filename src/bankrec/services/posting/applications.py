@@ -7,7 +7,7 @@ appends the exact negation of those rows, so history stays complete and balances
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -22,14 +22,18 @@ from bankrec.errors import ApplicationError
 from bankrec.services.posting.writer import DocumentInfo, TransactionWriter
 
 
-def _open_item(state: EntryState) -> OpenItem:
+def _open_item(state: EntryState, discount_until: date | None = None) -> OpenItem:
+    """``discount_until`` moves the discount date later: a discount the caller has granted."""
     entry = state.entry
+    discount_date = entry.pmt_discount_date
+    if discount_until is not None and discount_date is not None:
+        discount_date = max(discount_date, discount_until)
     return OpenItem(
         entry_no=entry.entry_no,
         posting_date=entry.posting_date,
         remaining=state.remaining,
         remaining_lcy=state.remaining_lcy,
-        discount_date=entry.pmt_discount_date,
+        discount_date=discount_date,
         discount_remaining=state.discount_remaining,
         max_tolerance=entry.max_payment_tolerance_minor,
     )
@@ -71,8 +75,13 @@ def apply_entries(
     target_entry_nos: Sequence[int],
     on: date,
     amount_limit: int | None = None,
+    granted_discounts: Collection[int] = (),
 ) -> Application:
-    """Apply one entry to others of the same party, in the order given, within ``writer``."""
+    """Apply one entry to others of the same party, in the order given, within ``writer``.
+
+    The targets in ``granted_discounts`` get their remaining payment discount even after its
+    date (BC: the payment journal's applied discount is written to the entry before posting).
+    """
     states = ledger_repo.entry_states(
         writer.session, ledger, [applying_entry_no, *target_entry_nos], lock=True
     )
@@ -83,7 +92,10 @@ def apply_entries(
     for target in targets:
         _check_pair(ledger, applying, target)
     plan = plan_application(
-        _open_item(applying), [_open_item(t) for t in targets], on, amount_limit
+        _open_item(applying),
+        [_open_item(t, on if t.entry.entry_no in granted_discounts else None) for t in targets],
+        on,
+        amount_limit,
     )
     if plan.applying.total == 0:
         raise ApplicationError(f"nothing to apply from {_describe(ledger, applying)}")
