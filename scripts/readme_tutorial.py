@@ -6,7 +6,9 @@ with ``$ ``), each followed by its expected output up to the next command or the
 block. A last output line ``[exit N]`` states a non-zero exit status.
 
 Only ``bankrec ...`` commands run, as ``python -m bankrec``, against a fresh SQLite database;
-``cat FILE`` prints a file of the repository.
+``cat FILE`` prints a file. Commands run in a fresh working directory in which ``examples``
+links to the repository's, so files the tutorial writes (documents, payment files) never land
+in the checkout.
 
     python scripts/readme_tutorial.py            # print a diff of every stale output, exit 1
     python scripts/readme_tutorial.py --write    # rewrite the outputs in README.md in place
@@ -144,16 +146,16 @@ def database_url(workdir: Path) -> str:
     return f"sqlite:///{workdir.resolve()}/{DATABASE_FILE}"
 
 
-def run_command(text: str, env: dict[str, str]) -> tuple[str, int]:
-    """Run one tutorial command in the repository root: its merged output and exit status."""
+def run_command(text: str, env: dict[str, str], workdir: Path) -> tuple[str, int]:
+    """Run one tutorial command in ``workdir``: its merged output and exit status."""
     argv = shlex.split(text, comments=True)
     if argv[:1] == ["cat"] and len(argv) == 2:
-        return (ROOT / argv[1]).read_text(encoding="utf-8"), 0
+        return (workdir / argv[1]).read_text(encoding="utf-8"), 0
     if argv[:1] != ["bankrec"]:
         raise ValueError(f"tutorial commands run bankrec or cat FILE only: {text!r}")
     result = subprocess.run(
         [sys.executable, "-m", "bankrec", *argv[1:]],
-        cwd=ROOT,
+        cwd=workdir,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -167,9 +169,12 @@ def run_command(text: str, env: dict[str, str]) -> tuple[str, int]:
 
 def run_commands(commands: list[Command], workdir: Path) -> list[Step]:
     env = environment(workdir)
+    examples = workdir / "examples"
+    if not examples.exists():
+        examples.symlink_to(ROOT / "examples", target_is_directory=True)
     steps = []
     for command in commands:
-        actual, code = run_command(command.text, env)
+        actual, code = run_command(command.text, env, workdir)
         steps.append(Step(command.text, command.expected, actual, command.expected_exit, code))
     return steps
 
